@@ -1,0 +1,19 @@
+#pragma once
+// Assembles the API: every feature file adds its routes; the middleware chain is fixed here.
+#include "http/middleware.hpp"
+#include "http/router.hpp"
+
+#include <vector>
+
+namespace harbour::api {
+
+void add_health_routes(http::Router& router);
+void add_network_routes(http::Router& router);
+
+// Every route of the JSON API.
+http::Router build_router();
+
+// Outermost first: request id, access log, security headers, error mapping, session.
+std::vector<http::Middleware> build_middleware(bool tls);
+
+}  // namespace harbour::api

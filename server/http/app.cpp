@@ -1,0 +1,68 @@
+#include "http/app.hpp"
+
+namespace harbour::http {
+
+App::App(Router router, std::vector<Middleware> chain, std::shared_ptr<const StaticFiles> static_files,
+         Context prototype, core::WorkerPool* pool, AppOptions options)
+    : router_(std::move(router)),
+      chain_(std::move(chain)),
+      static_files_(std::move(static_files)),
+      prototype_(prototype),
+      pool_(pool),
+      options_(options) {}
+
+std::size_t App::body_limit(Method method, std::string_view path) const {
+  const auto match = router_.match(method, path);
+  if (match.route && match.route->options.max_body != 0) return match.route->options.max_body;
+  return options_.default_body_limit;
+}
+
+Response App::endpoint(Request& request, Context& context) const {
+  auto match = router_.match(request.method, request.path);
+  if (match.route) {
+    request.params = std::move(match.params);
+    Response response = match.route->handler(request, context);
+    return response;
+  }
+  if (!match.allowed.empty()) {
+    Response r = error_response(405, "method_not_allowed", "This address does not accept that method.");
+    r.headers.set("Allow", allow_header(match.allowed));
+    return r;
+  }
+  const bool api = request.path == "/api" || request.path.starts_with("/api/");
+  if (!api && static_files_) {
+    if (auto r = static_files_->serve(request)) return std::move(*r);
+    if (request.method != Method::Get && request.method != Method::Head) {
+      Response r405 = error_response(405, "method_not_allowed", "This address does not accept that method.");
+      r405.headers.set("Allow", "GET, HEAD");
+      return r405;
+    }
+  }
+  return error_response(404, "not_found", "There is nothing at this address.");
+}
+
+Response App::handle(Request& request) const {
+  Context context = prototype_;
+  return run_chain(chain_, [this](Request& r, Context& c) { return endpoint(r, c); }, request, context);
+}
+
+void App::dispatch(Request request, Reply reply) const {
+  const auto match = router_.match(request.method, request.path);
+  const bool inline_ok = match.route ? match.route->options.inline_safe : match.allowed.empty();
+  // Unmatched paths end in static files or a 404: both in memory, so they stay on this thread.
+  if (inline_ok || pool_ == nullptr) {
+    reply(handle(request));
+    return;
+  }
+  auto shared = std::make_shared<std::pair<Request, Reply>>(std::move(request), std::move(reply));
+  const bool queued = pool_->try_post([this, shared] { shared->second(handle(shared->first)); });
+  if (!queued) {
+    Response busy = error_response(503, "server_busy", "The server is busy. Please try again in a moment.");
+    busy.headers.set("Retry-After", "1");
+    Context context = prototype_;
+    // Still through the chain so the 503 carries the security headers and is logged.
+    shared->second(run_chain(chain_, [&busy](Request&, Context&) { return busy; }, shared->first, context));
+  }
+}
+
+}  // namespace harbour::http

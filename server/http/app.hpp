@@ -1,0 +1,48 @@
+#pragma once
+// The HTTP application as the net layer sees it: a router, a middleware chain, the static files
+// and the worker pool. The net layer hands over a Request and gets a Response back through a
+// callback; whether the handler ran inline or on the pool is decided here, not in net/.
+#include "core/worker_pool.hpp"
+#include "http/middleware.hpp"
+#include "http/router.hpp"
+#include "http/static_files.hpp"
+
+#include <functional>
+#include <memory>
+
+namespace harbour::http {
+
+struct AppOptions {
+  std::size_t default_body_limit = 64 * 1024;
+};
+
+class App {
+ public:
+  using Reply = std::function<void(Response)>;
+
+  App(Router router, std::vector<Middleware> chain, std::shared_ptr<const StaticFiles> static_files,
+      Context prototype, core::WorkerPool* pool, AppOptions options);
+
+  // Largest body accepted for this request line (per-route override or the default), so the net
+  // layer can refuse a body before reading it.
+  std::size_t body_limit(Method method, std::string_view path) const;
+
+  // Runs the request and calls `reply` exactly once: inline (same thread) for inline-safe routes
+  // and static files, otherwise from a worker thread. When the pool is full, replies 503 inline.
+  void dispatch(Request request, Reply reply) const;
+
+  // The whole pipeline, synchronously, on the calling thread.
+  Response handle(Request& request) const;
+
+ private:
+  Response endpoint(Request& request, Context& context) const;
+
+  Router router_;
+  std::vector<Middleware> chain_;
+  std::shared_ptr<const StaticFiles> static_files_;
+  Context prototype_;
+  core::WorkerPool* pool_;
+  AppOptions options_;
+};
+
+}  // namespace harbour::http

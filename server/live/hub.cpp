@@ -1,0 +1,67 @@
+#include "live/hub.hpp"
+
+#include <algorithm>
+
+namespace harbour::live {
+
+Payload make_payload(std::string text) { return std::make_shared<const std::string>(std::move(text)); }
+
+void Hub::subscribe(const std::string& topic, const std::shared_ptr<Subscriber>& subscriber) {
+  std::lock_guard lock(mutex_);
+  auto& entries = topics_[topic];
+  const auto* key = subscriber.get();
+  // An expired entry may share the address of a new subscriber: drop those first.
+  std::erase_if(entries, [](const Entry& e) { return e.ref.expired(); });
+  if (std::none_of(entries.begin(), entries.end(), [&](const Entry& e) { return e.key == key; })) {
+    entries.push_back({key, subscriber});
+  }
+}
+
+void Hub::unsubscribe(const std::string& topic, const Subscriber* subscriber) {
+  std::lock_guard lock(mutex_);
+  auto it = topics_.find(topic);
+  if (it == topics_.end()) return;
+  std::erase_if(it->second, [&](const Entry& e) { return e.key == subscriber; });
+  if (it->second.empty()) topics_.erase(it);
+}
+
+void Hub::unsubscribe_all(const Subscriber* subscriber) {
+  std::lock_guard lock(mutex_);
+  for (auto it = topics_.begin(); it != topics_.end();) {
+    std::erase_if(it->second, [&](const Entry& e) { return e.key == subscriber; });
+    it = it->second.empty() ? topics_.erase(it) : std::next(it);
+  }
+}
+
+std::size_t Hub::publish(const std::string& topic, const Payload& event) {
+  std::vector<std::shared_ptr<Subscriber>> live;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = topics_.find(topic);
+    if (it == topics_.end()) return 0;
+    live.reserve(it->second.size());
+    // Drop entries whose subscriber is gone while we hold the lock anyway.
+    std::erase_if(it->second, [&](const Entry& e) {
+      auto strong = e.ref.lock();
+      if (!strong) return true;
+      live.push_back(std::move(strong));
+      return false;
+    });
+    if (it->second.empty()) topics_.erase(it);
+  }
+  for (const auto& s : live) s->deliver(event);
+  return live.size();
+}
+
+std::size_t Hub::subscriber_count(const std::string& topic) const {
+  std::lock_guard lock(mutex_);
+  auto it = topics_.find(topic);
+  return it == topics_.end() ? 0 : it->second.size();
+}
+
+std::size_t Hub::topic_count() const {
+  std::lock_guard lock(mutex_);
+  return topics_.size();
+}
+
+}  // namespace harbour::live

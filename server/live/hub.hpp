@@ -1,0 +1,49 @@
+#pragma once
+// Publish/subscribe for live events (DESIGN.md §5). Topics are strings such as "wall:3",
+// "staff:3", "user:42" or "heartbeat". An event is serialised once and shared by every
+// subscriber; subscribers are held weakly so a closed socket never keeps itself alive here.
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace harbour::live {
+
+using Payload = std::shared_ptr<const std::string>;
+
+// Implemented by WebSocket sessions. deliver() is called from any thread, must not block, and
+// must not call back into the Hub.
+class Subscriber {
+ public:
+  virtual ~Subscriber() = default;
+  virtual void deliver(const Payload& event) = 0;
+};
+
+class Hub {
+ public:
+  void subscribe(const std::string& topic, const std::shared_ptr<Subscriber>& subscriber);
+  void unsubscribe(const std::string& topic, const Subscriber* subscriber);
+  // Removes `subscriber` from every topic (a closing socket).
+  void unsubscribe_all(const Subscriber* subscriber);
+
+  // Delivers to the topic's live subscribers; returns how many it reached. Subscribers are
+  // snapshotted under the lock and called outside it, so a slow deliver() never blocks others.
+  std::size_t publish(const std::string& topic, const Payload& event);
+
+  std::size_t subscriber_count(const std::string& topic) const;
+  std::size_t topic_count() const;
+
+ private:
+  struct Entry {
+    const Subscriber* key;
+    std::weak_ptr<Subscriber> ref;
+  };
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, std::vector<Entry>> topics_;
+};
+
+Payload make_payload(std::string text);
+
+}  // namespace harbour::live

@@ -1,0 +1,217 @@
+// harbour: the peer-support community server.
+//   harbour [serve] [--data-dir DIR] [--listen ADDR:PORT] [--demo] ...   run the server (default)
+//   harbour migrate --data-dir DIR                                        bring the database up to date
+//   harbour config                                                       print every setting and default
+//   harbour --version
+#include "api/routes.hpp"
+#include "core/config.hpp"
+#include "core/log.hpp"
+#include "core/self_signed_cert.hpp"
+#include "core/worker_pool.hpp"
+#include "http/app.hpp"
+#include "live/hub.hpp"
+#include "net/server.hpp"
+#include "services/demo_seed.hpp"
+#include "services/services.hpp"
+#include "store/database.hpp"
+#include "store/migrations.hpp"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+#include <map>
+#include <optional>
+#include <string>
+
+#include <unistd.h>
+
+namespace {
+
+using namespace harbour;
+
+// Command-line values for config keys; only the ones given are passed on, so they override the
+// environment and the file without hiding them.
+struct CommonOptions {
+  std::string config_file;
+  std::map<std::string, std::optional<std::string>> values;
+  bool demo = false;
+  bool plain_http = false;
+
+  void add_to(CLI::App& cmd) {
+    cmd.add_option("--config", config_file, "TOML configuration file (or HARBOUR_CONFIG)");
+    auto opt = [&](const char* flag, const char* key, const char* help) {
+      cmd.add_option(flag, values[key], help);
+    };
+    opt("--data-dir", "data_dir", "Data folder (database, certificate); default ./data");
+    opt("--listen", "server.listen", "Address and port to serve on, e.g. 127.0.0.1:8443 or [::]:443");
+    opt("--redirect-listen", "server.redirect_listen", "Plain-HTTP address that redirects to HTTPS, e.g. 0.0.0.0:80");
+    opt("--web-root", "web.root", "Folder of the built web client (web/dist)");
+    opt("--public-url", "server.public_url", "URL people open, e.g. https://harbour.example.nhs.uk");
+    opt("--log-level", "log.level", "debug, info, warn or error");
+    cmd.add_flag("--demo", demo, "Seed demo content (never on a live service)");
+    cmd.add_flag("--plain-http", plain_http, "Serve plain HTTP (only behind a trusted TLS proxy)");
+  }
+
+  core::Config load() const {
+    std::map<std::string, std::string> flags;
+    for (const auto& [key, value] : values) {
+      if (value) flags[key] = *value;
+    }
+    if (demo) flags["demo"] = "true";
+    if (plain_http) flags["server.plain_http"] = "true";
+    auto env = core::harbour_environment();
+    std::string file = config_file;
+    if (file.empty()) {
+      if (auto it = env.find("HARBOUR_CONFIG"); it != env.end()) file = it->second;
+    }
+    return core::load_config(file, env, flags);
+  }
+};
+
+std::filesystem::path database_path(const core::Config& config) { return config.data_dir / "harbour.db"; }
+
+std::filesystem::path find_web_root(const core::Config& config) {
+  if (!config.web_root.empty()) return config.web_root;
+  std::vector<std::filesystem::path> candidates;
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) candidates.push_back(exe.parent_path().parent_path() / "share/harbour/web");
+#ifdef HARBOUR_SOURCE_DIR
+  candidates.push_back(std::filesystem::path(HARBOUR_SOURCE_DIR) / "web/dist");
+#endif
+  candidates.push_back("web/dist");
+  for (const auto& c : candidates) {
+    if (std::filesystem::exists(c / "index.html", ec)) return c;
+  }
+  return {};
+}
+
+std::string open_url(const core::Config& config, std::uint16_t port) {
+  if (!config.public_url.empty()) return config.public_url + "/";
+  std::string host = config.listen.host;
+  if (host == "127.0.0.1" || host == "0.0.0.0" || host == "::" || host == "::1") host = "localhost";
+  else if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return std::string(config.plain_http ? "http" : "https") + "://" + host + ":" + std::to_string(port) + "/";
+}
+
+std::string bound_url(const core::Config& config, std::uint16_t port) {
+  std::string host = config.listen.host;
+  if (host == "0.0.0.0") host = "127.0.0.1";
+  if (host == "::") host = "::1";
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return std::string(config.plain_http ? "http" : "https") + "://" + host + ":" + std::to_string(port) + "/";
+}
+
+int serve(const core::Config& config) {
+  core::log::set_level(core::log::parse_level(config.log_level));
+  std::filesystem::create_directories(config.data_dir);
+  std::filesystem::permissions(config.data_dir, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace);
+
+  store::Database db({.path = database_path(config), .max_readers = config.worker_threads});
+  core::log::info("database_ready", {{"path", std::filesystem::absolute(database_path(config)).string()},
+                                     {"schema_version", db.schema_version()}});
+
+  live::Hub hub;
+  core::RealClock clock;
+  services::Services services(db, hub, clock);
+  services.networks().configure_local_crisis_team(config.crisis_team);
+  if (config.demo) {
+    const int created = services::seed_demo_content(db);
+    core::log::info("demo_content", {{"networks_created", created}});
+  }
+
+  core::TlsFiles tls;
+  if (!config.plain_http) {
+    if (config.tls_cert.empty()) {
+      tls = core::ensure_self_signed_certificate(config.data_dir / "tls");
+      core::log::warn("tls_self_signed", {{"cert", std::filesystem::absolute(tls.cert).string()},
+                                          {"created", tls.created},
+                                          {"advice", "configure tls.cert and tls.key for a live service"}});
+    } else {
+      tls = {config.tls_cert, config.tls_key, false};
+    }
+  }
+
+  std::shared_ptr<const http::StaticFiles> static_files;
+  if (const auto root = find_web_root(config); !root.empty()) {
+    static_files = std::make_shared<http::StaticFiles>(root);
+    core::log::info("web_root", {{"path", std::filesystem::absolute(root).string()}, {"files", static_files->file_count()}});
+  } else {
+    core::log::warn("web_root_missing", {{"advice", "build the web client (cd web && npm run build) or set web.root"}});
+  }
+
+  core::WorkerPool pool(config.worker_threads, 4096);
+  http::Context prototype{&services, std::nullopt};
+  const http::App app(api::build_router(), api::build_middleware(!config.plain_http), static_files, prototype, &pool,
+                      {.default_body_limit = config.limits.body_bytes});
+
+  {
+    net::Server server(config, app, hub, tls);
+    const auto ports = server.bind();
+    const auto url = bound_url(config, ports.main);
+    core::log::info("listening", {{"url", url}, {"port", ports.main}, {"redirect_port", ports.redirect},
+                                  {"tls", !config.plain_http}, {"version", HARBOUR_VERSION}});
+    std::cout << "\nHarbour " << HARBOUR_VERSION << " is running.\n"
+              << "  Open " << open_url(config, ports.main) << " in your browser";
+    if (!config.plain_http && config.tls_cert.empty()) {
+      std::cout << "\n  (a self-signed certificate: your browser will ask you to accept it once)";
+    }
+    std::cout << "\n  Data folder: " << std::filesystem::absolute(config.data_dir).string()
+              << "\n  Stop with Ctrl+C.\n\n" << std::flush;
+
+    server.run();
+    // The loop has stopped: finish handlers still running (their replies go nowhere now), then
+    // let the server and its sessions go before the database closes.
+    pool.stop();
+  }
+  db.close();
+  core::log::info("stopped", {});
+  return 0;
+}
+
+int migrate(const core::Config& config) {
+  std::filesystem::create_directories(config.data_dir);
+  const auto result = store::migrate_file(database_path(config));
+  std::cout << "database " << database_path(config).string() << ": schema version " << result.from << " -> "
+            << result.to << (result.from == result.to ? " (already up to date)" : "") << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Harbour: a moderated peer-support community server for NHS talking-therapy services"};
+  app.set_version_flag("--version", std::string("harbour ") + HARBOUR_VERSION);
+  app.require_subcommand(0, 1);
+
+  CommonOptions root_opts, serve_opts, migrate_opts;
+  root_opts.add_to(app);
+  auto* serve_cmd = app.add_subcommand("serve", "Run the server (the default)");
+  serve_opts.add_to(*serve_cmd);
+  auto* migrate_cmd = app.add_subcommand("migrate", "Apply pending database migrations and exit");
+  migrate_opts.add_to(*migrate_cmd);
+  auto* config_cmd = app.add_subcommand("config", "Print every configuration key, its environment variable and default");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  try {
+    if (*config_cmd) {
+      std::cout << core::config_reference_markdown();
+      return 0;
+    }
+    if (*migrate_cmd) return migrate(migrate_opts.load());
+    return serve((*serve_cmd ? serve_opts : root_opts).load());
+  } catch (const core::ConfigError& e) {
+    std::cerr << "harbour: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    core::log::error("startup_failed", {{"error", e.what()}});
+    std::cerr << "harbour: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,273 @@
+#pragma once
+// The HTTP/1.1 session template (plain or TLS stream). Included only by http_session_tls.cpp and
+// http_session_plain.cpp, which each instantiate one stream type.
+//
+// Life of a connection: [TLS handshake] -> wait for bytes (idle_timeout; header_timeout for the
+// first request) -> read header (header_timeout, header_bytes) -> pick the route's body limit,
+// refuse oversized bodies before reading them -> read body (body_timeout) -> hand the Request to the
+// app (inline or worker pool) -> write the Response (write_timeout) -> keep-alive or close.
+#include "http/app.hpp"
+#include "net/beast_convert.hpp"
+#include "net/sessions.hpp"
+
+#include "core/log.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/serializer.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <type_traits>
+
+namespace harbour::net {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace asio = boost::asio;
+
+template <class Stream>
+class HttpSession : public Closable, public std::enable_shared_from_this<HttpSession<Stream>> {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
+ public:
+  template <class... StreamArgs>
+  HttpSession(ServerContext& ctx, ConnectionLimiter::Slot slot, StreamArgs&&... args)
+      : stream_(std::forward<StreamArgs>(args)...), ctx_(ctx), slot_(std::move(slot)) {}
+
+  ~HttpSession() override { ctx_.registry.remove(this); }
+
+  void start() {
+    ctx_.registry.add(this->shared_from_this());
+    asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->on_start(); });
+  }
+
+  void shutdown() override {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      // Idle or mid-header: close now. A request in flight finishes, then the connection closes
+      // because ctx_.stopping turns keep-alive off.
+      if (self->state_ == State::Reading) self->lowest().cancel();
+    });
+  }
+
+ private:
+  enum class State { Reading, Handling, Writing, Closing };
+
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+
+  void on_start() {
+    lowest().expires_after(ctx_.config.limits.header_timeout);
+    if constexpr (kTls) {
+      stream_.async_handshake(asio::ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                if (ec) return;  // scanners, plain HTTP on the TLS port, timeouts
+                                self->do_read(true);
+                              });
+    } else {
+      do_read(true);
+    }
+  }
+
+  // Waits for the first byte of the next request with the idle timeout, then gives the header
+  // its own (shorter) deadline, so a slow-loris header cannot hide behind keep-alive idleness.
+  void do_read(bool first) {
+    state_ = State::Reading;
+    if (ctx_.stopping) return do_close();
+    if (buffer_.size() == 0) {
+      lowest().expires_after(first ? ctx_.config.limits.header_timeout : ctx_.config.limits.idle_timeout);
+      stream_.async_read_some(buffer_.prepare(kReadChunk),
+                              [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+                                if (ec) return self->do_close();
+                                self->buffer_.commit(n);
+                                self->read_header();
+                              });
+      return;
+    }
+    read_header();
+  }
+
+  void read_header() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(ctx_.config.limits.header_bytes));
+    parser_->body_limit(ctx_.config.limits.body_bytes);
+    lowest().expires_after(ctx_.config.limits.header_timeout);
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                               self->on_header(ec);
+                             });
+  }
+
+  void on_header(beast::error_code ec) {
+    if (ec) return on_read_error(ec);
+    auto& req = parser_->get();
+
+    if (beast::websocket::is_upgrade(req)) return on_upgrade();
+
+    std::string path, query;
+    if (!http::split_target(req.target(), path, query)) {
+      return send_error(400, "bad_target", "The request target is not a valid path.");
+    }
+    const auto method = http::parse_method(req.method_string());
+    const auto limit = ctx_.app.body_limit(method, path);
+    parser_->body_limit(limit);
+    // Refuse a declared body over the limit before reading a byte of it.
+    if (auto declared = parser_->content_length(); declared && *declared > limit) {
+      return send_error(413, "body_too_large", "The request body is larger than this address accepts.");
+    }
+    const auto expect = req[bhttp::field::expect];
+    if (!expect.empty()) {
+      if (!http::iequals(expect, "100-continue")) {
+        return send_error(417, "expectation_failed", "Only Expect: 100-continue is supported.");
+      }
+      if (!parser_->is_done()) return send_continue();
+    }
+    read_body();
+  }
+
+  void send_continue() {
+    continue_.emplace(bhttp::status::continue_, 11);
+    lowest().expires_after(ctx_.config.limits.write_timeout);
+    bhttp::async_write(stream_, *continue_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return self->do_close();
+      self->read_body();
+    });
+  }
+
+  void read_body() {
+    if (parser_->is_done()) return on_request();
+    lowest().expires_after(ctx_.config.limits.body_timeout);
+    bhttp::async_read(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return self->on_read_error(ec);
+      self->on_request();
+    });
+  }
+
+  void on_read_error(beast::error_code ec) {
+    if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted || ec == beast::error::timeout ||
+        ec == asio::error::eof || ec == asio::error::connection_reset) {
+      return do_close();
+    }
+    if (ec == bhttp::error::header_limit) {
+      return send_error(431, "header_too_large", "The request headers are too large.");
+    }
+    if (ec == bhttp::error::body_limit) {
+      return send_error(413, "body_too_large", "The request body is larger than this address accepts.");
+    }
+    if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category()) {
+      return send_error(400, "bad_request", "The request could not be understood.");
+    }
+    do_close();  // TLS errors, resets: nothing useful to say
+  }
+
+  void on_request() {
+    state_ = State::Handling;
+    keep_alive_ = parser_->get().keep_alive();
+    head_ = parser_->get().method() == bhttp::verb::head;
+    http::Request request;
+    if (!to_harbour_request(parser_->release(), slot_.ip(), kTls, request)) {
+      return send_error(400, "bad_target", "The request target is not a valid path.");
+    }
+    ctx_.app.dispatch(std::move(request), [self = this->shared_from_this()](http::Response response) {
+      // From a worker thread (or inline): continue on this connection's strand.
+      asio::dispatch(self->stream_.get_executor(), [self, r = std::move(response)]() mutable {
+        self->write_response(std::move(r));
+      });
+    });
+  }
+
+  void send_error(int status, std::string_view code, std::string_view message) {
+    keep_alive_ = false;
+    head_ = false;
+    write_response(net_error(status, code, message, kTls));
+  }
+
+  void write_response(http::Response response) {
+    state_ = State::Writing;
+    response_ = std::move(response);
+    const bool keep = keep_alive_ && !response_->close && !ctx_.stopping;
+    to_beast_response(*response_, head_, keep, beast_response_);
+    lowest().expires_after(ctx_.config.limits.write_timeout);
+    bhttp::async_write(stream_, beast_response_,
+                       [self = this->shared_from_this(), keep](beast::error_code ec, std::size_t) {
+                         self->response_.reset();
+                         if (ec || !keep) return self->do_close();
+                         self->do_read(false);
+                       });
+  }
+
+  void on_upgrade() {
+    auto& req = parser_->get();
+    std::string path, query;
+    if (!http::split_target(req.target(), path, query) || path != "/ws") {
+      return send_error(404, "not_found", "There is no WebSocket endpoint at this address.");
+    }
+    if (ctx_.stopping) return send_error(503, "shutting_down", "The server is restarting. Please reconnect shortly.");
+    if (!origin_allowed(req)) {
+      core::log::warn("ws_origin_refused", {{"ip", slot_.ip()}});
+      return send_error(403, "origin_not_allowed", "WebSocket connections are only accepted from this site.");
+    }
+    // The accounts issue adds: the session cookie must name a signed-in person.
+    lowest().expires_never();
+    if constexpr (kTls) {
+      start_wss_session(std::move(stream_), parser_->release(), ctx_, std::move(slot_));
+    } else {
+      start_ws_session(std::move(stream_), parser_->release(), ctx_, std::move(slot_));
+    }
+  }
+
+  // Browsers always send Origin on WebSocket upgrades; it must be this site (same host as the
+  // Host header, or the configured public URL). Clients without Origin (apps) are not browsers
+  // and so cannot be used for cross-site WebSocket hijacking.
+  bool origin_allowed(const UpgradeRequest& req) const {
+    const auto origin = req[bhttp::field::origin];
+    if (origin.empty()) return true;
+    if (!ctx_.config.public_url.empty() && origin == ctx_.config.public_url) return true;
+    const auto scheme_end = origin.find("://");
+    if (scheme_end == std::string_view::npos) return false;
+    const auto scheme = origin.substr(0, scheme_end);
+    if (scheme != (kTls ? "https" : "http") && !(ctx_.config.plain_http && scheme == "https")) return false;
+    const auto host = req[bhttp::field::host];
+    return !host.empty() && origin.substr(scheme_end + 3) == host;
+  }
+
+  void do_close() {
+    if (state_ == State::Closing) return;
+    state_ = State::Closing;
+    if constexpr (kTls) {
+      lowest().expires_after(std::chrono::seconds(2));
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
+        beast::error_code ignored;
+        self->lowest().socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+        self->lowest().close();
+      });
+    } else {
+      beast::error_code ignored;
+      lowest().socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+      lowest().close();
+    }
+  }
+
+  static constexpr std::size_t kReadChunk = 4096;
+
+  Stream stream_;
+  ServerContext& ctx_;
+  ConnectionLimiter::Slot slot_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<bhttp::response<bhttp::empty_body>> continue_;
+  std::optional<http::Response> response_;
+  BeastResponse beast_response_;
+  State state_ = State::Reading;
+  bool keep_alive_ = true;
+  bool head_ = false;
+};
+
+}  // namespace harbour::net

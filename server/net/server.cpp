@@ -1,0 +1,124 @@
+#include "net/server.hpp"
+
+#include "core/clock.hpp"
+#include "core/log.hpp"
+#include "http/app.hpp"
+#include "live/hub.hpp"
+#include "net/listener.hpp"
+#include "net/server_context.hpp"
+#include "net/tls_context.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <thread>
+#include <vector>
+
+namespace harbour::net {
+
+namespace asio = boost::asio;
+
+struct Server::Impl {
+  Impl(const core::Config& config, const http::App& app, live::Hub& hub)
+      : ctx{config, app, hub, std::make_shared<ConnectionLimiter>(config.limits.max_connections, config.limits.max_connections_per_ip)},
+        ioc(static_cast<int>(config.io_threads)),
+        signals(ioc, SIGINT, SIGTERM),
+        heartbeat(ioc),
+        drain_timer(ioc) {}
+
+  // Declared before the io_context: destroying the io_context destroys pending handlers and so the
+  // sessions they hold, whose destructors still use ctx and the TLS context.
+  ServerContext ctx;
+  std::optional<asio::ssl::context> tls;
+  asio::io_context ioc;
+  std::vector<std::shared_ptr<Listener>> listeners;
+  asio::signal_set signals;
+  asio::steady_timer heartbeat;
+  asio::steady_timer drain_timer;
+  std::chrono::steady_clock::time_point drain_deadline;
+  std::uint64_t heartbeat_seq = 0;
+
+  void schedule_heartbeat() {
+    heartbeat.expires_after(ctx.config.heartbeat_interval);
+    heartbeat.async_wait([this](boost::system::error_code ec) {
+      if (ec || ctx.stopping) return;
+      const nlohmann::json event = {{"type", "heartbeat"}, {"seq", ++heartbeat_seq},
+                                    {"server_time", core::format_utc(std::chrono::system_clock::now())}};
+      ctx.hub.publish("heartbeat", live::make_payload(event.dump()));
+      schedule_heartbeat();
+    });
+  }
+
+  void begin_shutdown(const char* why) {
+    if (ctx.stopping.exchange(true)) return;
+    core::log::info("shutdown_started", {{"reason", why}, {"open_sessions", ctx.registry.size()}});
+    signals.cancel();
+    heartbeat.cancel();
+    for (auto& l : listeners) l->stop();
+    ctx.registry.shutdown_all();
+    drain_deadline = std::chrono::steady_clock::now() + ctx.config.limits.shutdown_grace;
+    wait_for_drain();
+  }
+
+  // Polls until every session has ended or the grace period is over, then stops the loop.
+  void wait_for_drain() {
+    if (ctx.registry.size() == 0 || std::chrono::steady_clock::now() >= drain_deadline) {
+      core::log::info("shutdown_drained", {{"open_sessions", ctx.registry.size()}});
+      ioc.stop();
+      return;
+    }
+    drain_timer.expires_after(std::chrono::milliseconds(25));
+    drain_timer.async_wait([this](boost::system::error_code) { wait_for_drain(); });
+  }
+};
+
+Server::Server(const core::Config& config, const http::App& app, live::Hub& hub, const core::TlsFiles& tls)
+    : impl_(std::make_unique<Impl>(config, app, hub)) {
+  if (!config.plain_http) {
+    impl_->tls.emplace(asio::ssl::context::tls_server);
+    configure_tls_context(*impl_->tls, tls.cert, tls.key);
+  }
+}
+
+Server::~Server() = default;
+
+BoundPorts Server::bind() {
+  auto& c = impl_->ctx.config;
+  BoundPorts ports;
+  const auto kind = c.plain_http ? ListenerKind::PlainHttp : ListenerKind::Https;
+  auto main = std::make_shared<Listener>(impl_->ioc, impl_->ctx, kind, impl_->tls ? &*impl_->tls : nullptr);
+  ports.main = main->bind(c.listen);
+  impl_->ctx.https_port = ports.main;
+  impl_->listeners.push_back(main);
+  if (c.redirect_listen) {
+    auto redirect = std::make_shared<Listener>(impl_->ioc, impl_->ctx, ListenerKind::Redirect, nullptr);
+    ports.redirect = redirect->bind(*c.redirect_listen);
+    impl_->listeners.push_back(redirect);
+  }
+  return ports;
+}
+
+void Server::run() {
+  auto& impl = *impl_;
+  impl.signals.async_wait([&impl](boost::system::error_code ec, int signo) {
+    if (!ec) impl.begin_shutdown(signo == SIGTERM ? "SIGTERM" : "SIGINT");
+  });
+  for (auto& l : impl.listeners) l->start();
+  impl.schedule_heartbeat();
+
+  std::vector<std::thread> extra;
+  for (unsigned i = 1; i < impl.ctx.config.io_threads; ++i) extra.emplace_back([&impl] { impl.ioc.run(); });
+  impl.ioc.run();
+  for (auto& t : extra) t.join();
+}
+
+void Server::request_stop() {
+  asio::post(impl_->ioc, [this] { impl_->begin_shutdown("requested"); });
+}
+
+}  // namespace harbour::net

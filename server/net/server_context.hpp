@@ -1,0 +1,33 @@
+#pragma once
+// What every session shares: configuration, the HTTP app, the live hub, limits and the registry.
+// Owned by Server::Impl, which outlives every session.
+#include "core/config.hpp"
+#include "net/connection_limiter.hpp"
+#include "net/session_registry.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace harbour::http {
+class App;
+}
+namespace harbour::live {
+class Hub;
+}
+
+namespace harbour::net {
+
+struct ServerContext {
+  const core::Config& config;
+  const http::App& app;
+  live::Hub& hub;
+  std::shared_ptr<ConnectionLimiter> limiter;
+  SessionRegistry registry;
+  std::atomic<bool> stopping{false};
+  std::atomic<std::uint16_t> https_port{0};  // for redirects
+  std::atomic<std::uint64_t> next_socket_id{1};
+};
+
+}  // namespace harbour::net

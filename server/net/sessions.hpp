@@ -1,0 +1,29 @@
+#pragma once
+// Entry points that create sessions. Each template is instantiated in its own .cpp file (plain
+// and TLS apart) so the heavy Beast translation units build in parallel (DESIGN.md §10).
+#include "net/connection_limiter.hpp"
+#include "net/server_context.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+namespace harbour::net {
+
+using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+using PlainStream = boost::beast::tcp_stream;
+using UpgradeRequest = boost::beast::http::request<boost::beast::http::string_body>;
+
+void start_https_session(boost::asio::ip::tcp::socket socket, boost::asio::ssl::context& tls,
+                         ServerContext& ctx, ConnectionLimiter::Slot slot);
+void start_http_session(boost::asio::ip::tcp::socket socket, ServerContext& ctx, ConnectionLimiter::Slot slot);
+void start_redirect_session(boost::asio::ip::tcp::socket socket, ServerContext& ctx, ConnectionLimiter::Slot slot);
+
+// Take over an upgraded HTTP connection.
+void start_wss_session(TlsStream stream, UpgradeRequest request, ServerContext& ctx, ConnectionLimiter::Slot slot);
+void start_ws_session(PlainStream stream, UpgradeRequest request, ServerContext& ctx, ConnectionLimiter::Slot slot);
+
+}  // namespace harbour::net

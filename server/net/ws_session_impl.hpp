@@ -1,0 +1,189 @@
+#pragma once
+// The WebSocket session template (over TLS or plain TCP). Included only by ws_session_tls.cpp and
+// ws_session_plain.cpp.
+//
+// Outbound: events from the live hub arrive on any thread, are posted to this session's strand
+// and queued in a bounded OutboundQueue; a client that falls too far behind is closed with 1013.
+// Inbound: small JSON control messages only ("ping", "echo"); writes go through the REST API.
+// Beast answers pings, sends keep-alive pings when idle, validates UTF-8 (close 1007) and enforces
+// the message size limit (close 1009).
+#include "core/clock.hpp"
+#include "core/log.hpp"
+#include "live/hub.hpp"
+#include "live/outbound_queue.hpp"
+#include "net/sessions.hpp"
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/websocket/stream.hpp>
+
+#include <nlohmann/json.hpp>
+
+namespace harbour::net {
+
+namespace beast = boost::beast;
+namespace asio = boost::asio;
+namespace websocket = boost::beast::websocket;
+
+inline constexpr const char* kHeartbeatTopic = "heartbeat";
+
+template <class NextLayer>
+class WsSession : public live::Subscriber, public Closable, public std::enable_shared_from_this<WsSession<NextLayer>> {
+ public:
+  WsSession(NextLayer stream, ServerContext& ctx, ConnectionLimiter::Slot slot)
+      : ws_(std::move(stream)),
+        ctx_(ctx),
+        slot_(std::move(slot)),
+        queue_(ctx.config.limits.ws_queue_frames, ctx.config.limits.ws_queue_bytes),
+        id_(ctx.next_socket_id.fetch_add(1)) {}
+
+  ~WsSession() override {
+    ctx_.hub.unsubscribe_all(this);
+    ctx_.registry.remove(this);
+  }
+
+  void start(UpgradeRequest request) {
+    ctx_.registry.add(this->shared_from_this());
+    const auto& limits = ctx_.config.limits;
+    websocket::stream_base::timeout timeout{};
+    timeout.handshake_timeout = limits.header_timeout;
+    timeout.idle_timeout = limits.ws_ping_interval * 2;  // ping after half of it, close if no answer
+    timeout.keep_alive_pings = true;
+    ws_.set_option(timeout);
+    websocket::permessage_deflate pmd;  // off: compression + secrets = CRIME-style leaks, and CPU
+    pmd.server_enable = false;
+    pmd.client_enable = false;
+    ws_.set_option(pmd);
+    ws_.read_message_max(limits.ws_message_bytes);
+    ws_.auto_fragment(false);
+    ws_.text(true);
+    ws_.async_accept(request, [self = this->shared_from_this()](beast::error_code ec) { self->on_accept(ec); });
+  }
+
+  // Any thread. Must not block and must not call into the hub.
+  void deliver(const live::Payload& event) override {
+    asio::post(ws_.get_executor(), [self = this->shared_from_this(), event] { self->enqueue(event); });
+  }
+
+  void shutdown() override {
+    asio::post(ws_.get_executor(), [self = this->shared_from_this()] {
+      self->close(websocket::close_code::going_away, "server restarting");
+    });
+  }
+
+ private:
+  void on_accept(beast::error_code ec) {
+    if (ec) return;
+    open_ = true;
+    ctx_.hub.subscribe(kHeartbeatTopic, this->shared_from_this());
+    enqueue(live::make_payload(nlohmann::json{
+        {"type", "hello"},
+        {"socket", id_},
+        {"server_time", core::format_utc(std::chrono::system_clock::now())},
+        {"heartbeat_interval_ms", ctx_.config.heartbeat_interval.count()}}.dump()));
+    do_read();
+  }
+
+  void do_read() {
+    ws_.async_read(in_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (ec) {
+      // Closed by the peer, a timeout, a too-big message (Beast sent 1009) or bad UTF-8 (1007).
+      open_ = false;
+      queue_.clear();
+      ctx_.hub.unsubscribe_all(this);
+      return;
+    }
+    if (!ws_.got_text()) {
+      in_.consume(in_.size());
+      return close(websocket::close_code::unknown_data, "text messages only");
+    }
+    const auto text = beast::buffers_to_string(in_.data());
+    in_.consume(in_.size());
+    handle_message(text);
+    if (open_) do_read();
+  }
+
+  void handle_message(const std::string& text) {
+    const auto msg = nlohmann::json::parse(text, nullptr, false);
+    nlohmann::json reply;
+    if (msg.is_discarded() || !msg.is_object() || !msg.contains("type") || !msg["type"].is_string()) {
+      reply = {{"type", "error"}, {"code", "invalid_message"}, {"message", "Messages are JSON objects with a \"type\"."}};
+    } else if (const auto type = msg["type"].get<std::string>(); type == "ping") {
+      reply = {{"type", "pong"}};
+      if (msg.contains("id")) reply["id"] = msg["id"];
+    } else if (type == "echo") {
+      reply = {{"type", "echo"}, {"data", msg.value("data", nlohmann::json())}};
+    } else {
+      reply = {{"type", "error"}, {"code", "unknown_type"}, {"message", "This message type is not known."}};
+    }
+    enqueue(live::make_payload(reply.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
+  }
+
+  void enqueue(const live::Payload& frame) {
+    if (!open_ || closing_) return;
+    if (!queue_.push(frame)) {
+      core::log::warn("ws_slow_consumer", {{"socket", id_}, {"queued_frames", queue_.size()}, {"queued_bytes", queue_.bytes()}});
+      return close(websocket::close_code::try_again_later, "too slow: reconnect to resume");
+    }
+    if (!writing_) do_write();
+  }
+
+  void do_write() {
+    writing_ = true;
+    const auto& frame = queue_.front();
+    ws_.async_write(asio::buffer(*frame), [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+      self->on_write(ec);
+    });
+  }
+
+  void on_write(beast::error_code ec) {
+    writing_ = false;
+    if (ec) {
+      open_ = false;
+      queue_.clear();
+      return;
+    }
+    queue_.pop();
+    if (pending_close_) return start_close();
+    if (!queue_.empty()) do_write();
+  }
+
+  // Beast allows one write at a time and a close is a write: wait for the current one.
+  void close(websocket::close_code code, const char* reason) {
+    if (!open_ || closing_) return;
+    closing_ = true;
+    ctx_.hub.unsubscribe_all(this);
+    queue_.clear();
+    close_reason_ = websocket::close_reason(code, reason);
+    if (writing_) {
+      pending_close_ = true;
+      return;
+    }
+    start_close();
+  }
+
+  void start_close() {
+    pending_close_ = false;
+    ws_.async_close(close_reason_, [self = this->shared_from_this()](beast::error_code) { self->open_ = false; });
+  }
+
+  websocket::stream<NextLayer> ws_;
+  ServerContext& ctx_;
+  ConnectionLimiter::Slot slot_;
+  live::OutboundQueue queue_;
+  beast::flat_buffer in_;
+  websocket::close_reason close_reason_;
+  std::uint64_t id_;
+  bool open_ = false;
+  bool closing_ = false;
+  bool writing_ = false;
+  bool pending_close_ = false;
+};
+
+}  // namespace harbour::net

@@ -1,0 +1,187 @@
+#include "store/writer.hpp"
+
+#include "store/db_error.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <iterator>
+
+namespace harbour::store {
+namespace {
+
+Connection open_checked(const std::filesystem::path& db) {
+  Connection connection = Connection::open(db, Connection::Mode::ReadWrite);
+  connection.verify_pragmas();
+  return connection;
+}
+
+// Undoes one job's savepoint. False when that is impossible because the transaction itself is
+// gone: SQLite rolls back the whole transaction on some errors (SQLITE_FULL, SQLITE_IOERR,
+// SQLITE_NOMEM, an interrupt), taking the earlier jobs of the batch with it.
+bool rollback_job(Connection& c) noexcept {
+  try {
+    c.exec("ROLLBACK TO harbour_job");
+    c.exec("RELEASE harbour_job");
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
+void rollback_quietly(Connection& c) noexcept {
+  try {
+    if (c.in_transaction()) c.exec("ROLLBACK");
+  } catch (...) {
+    // Nothing more to try: the next BEGIN fails loudly if the connection is really broken.
+  }
+}
+
+}  // namespace
+
+Writer::Writer(const std::filesystem::path& db, Options options) : Writer(open_checked(db), options) {}
+
+Writer::Writer(Connection connection, Options options) : options_(options), connection_(std::move(connection)) {
+  options_.max_batch = std::max<std::size_t>(options_.max_batch, 1);
+  // Both vectors keep this capacity for good (they are swapped, never shrunk): a batch allocates
+  // nothing of its own unless the queue outgrows max_batch.
+  queue_.reserve(options_.max_batch);
+  batch_.reserve(options_.max_batch);
+  thread_ = std::thread([this] { loop(); });
+}
+
+Writer::~Writer() { stop(); }
+
+void Writer::submit(Job job, Done done) {
+  {
+    const std::lock_guard lock(mutex_);
+    if (stopping_) throw DbError(SQLITE_MISUSE, "the writer is stopped and takes no more jobs");
+    queue_.push_back(Entry{std::move(job), std::move(done), nullptr});
+  }
+  wake_.notify_one();
+}
+
+void Writer::stop() {
+  const std::lock_guard stop_lock(stop_mutex_);
+  {
+    const std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  // On the writer thread itself (a Done callback) joining would deadlock; the loop still drains
+  // the queue and the destructor joins.
+  if (!thread_.joinable() || thread_.get_id() == std::this_thread::get_id()) return;
+  thread_.join();
+  connection_.close();
+}
+
+Writer::Stats Writer::stats() const {
+  const std::lock_guard lock(mutex_);
+  return stats_;
+}
+
+std::size_t Writer::queue_depth() const {
+  const std::lock_guard lock(mutex_);
+  return queue_.size();
+}
+
+void Writer::loop() {
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything queued has run
+      if (queue_.size() <= options_.max_batch) {
+        batch_.swap(queue_);
+      } else {
+        const auto first = queue_.begin();
+        const auto last = first + static_cast<std::ptrdiff_t>(options_.max_batch);
+        batch_.insert(batch_.end(), std::make_move_iterator(first), std::make_move_iterator(last));
+        queue_.erase(first, last);
+      }
+    }
+    run_batch();
+    batch_.clear();
+  }
+}
+
+void Writer::run_batch() {
+  std::size_t begin = 0;
+  const std::size_t size = batch_.size();
+  // Normally one pass, one transaction. Only when SQLite ends the transaction under a job do the
+  // jobs after it get a fresh transaction of their own.
+  while (begin < size) {
+    try {
+      connection_.exec("BEGIN IMMEDIATE");
+    } catch (...) {
+      // Busy beyond busy_timeout (another process holds the write lock), disk full ...
+      complete(begin, size, std::current_exception());
+      return;
+    }
+
+    std::size_t end = size;
+    std::exception_ptr lost;  // set when the transaction vanished under a job
+    for (std::size_t i = begin; i < size; ++i) {
+      Entry& entry = batch_[i];
+      bool opened = false;
+      try {
+        connection_.exec("SAVEPOINT harbour_job");
+        opened = true;
+        entry.job(connection_);
+        connection_.reset_busy_statements();  // a RELEASE with a statement mid-result fails
+        connection_.exec("RELEASE harbour_job");
+      } catch (...) {
+        entry.error = std::current_exception();
+        connection_.reset_busy_statements();
+        if ((opened && !rollback_job(connection_)) || !connection_.in_transaction()) {
+          lost = entry.error;
+          end = i + 1;
+          break;
+        }
+      }
+    }
+
+    std::exception_ptr commit_error = lost;
+    if (!lost) {
+      try {
+        connection_.exec("COMMIT");
+      } catch (...) {
+        // e.g. SQLITE_FULL, or a deferred foreign key violated by some job of the batch.
+        commit_error = std::current_exception();
+      }
+    }
+    if (commit_error) rollback_quietly(connection_);
+    complete(begin, end, commit_error);
+    begin = end;
+  }
+}
+
+void Writer::complete(std::size_t begin, std::size_t end, std::exception_ptr commit_error) noexcept {
+  // A job that failed by itself keeps its own error, the most precise one; the others share the
+  // commit's.
+  std::uint64_t failed = 0;
+  for (std::size_t i = begin; i < end; ++i) {
+    if (!batch_[i].error) batch_[i].error = commit_error;
+    if (batch_[i].error) ++failed;
+  }
+  {
+    // Before any Done runs, so whoever a Done wakes sees this batch in stats().
+    const std::lock_guard lock(mutex_);
+    stats_.jobs += end - begin;
+    stats_.batches += 1;
+    stats_.failed_jobs += failed;
+    if (commit_error) stats_.failed_commits += 1;
+    stats_.largest_batch = std::max(stats_.largest_batch, end - begin);
+  }
+  for (std::size_t i = begin; i < end; ++i) {
+    Entry& entry = batch_[i];
+    if (!entry.done) continue;
+    try {
+      entry.done(std::move(entry.error));
+    } catch (...) {
+      // Done must not throw; if it does anyway, the writer thread must survive for everyone else.
+    }
+  }
+}
+
+}  // namespace harbour::store

@@ -1,0 +1,149 @@
+#pragma once
+// The single writer (DESIGN.md section 3): one thread owning the one ReadWrite connection.
+//
+// It takes every queued job (up to max_batch) and runs them in ONE `BEGIN IMMEDIATE`
+// transaction, each inside its own SAVEPOINT: a job that throws is rolled back alone and its
+// batch-mates go on. Then ONE COMMIT (one fsync with synchronous=FULL) covers the whole batch:
+// group commit. Only after that commit succeeded is each job completed, so whatever a Done
+// callback does (send the reply, publish a live event) happens after the data is durable.
+// If the COMMIT fails, every job of the batch that had succeeded gets the commit's DbError. If
+// SQLite itself aborts the transaction under a job (disk full, I/O error), that job and the ones
+// before it in the batch get the error, and the jobs after it run in a fresh transaction.
+#include "store/connection.hpp"
+
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <filesystem>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace harbour::store {
+
+// Outside the class only because GCC refuses `Options options = {}` as a default argument for a
+// nested struct with member initializers; use them as Writer::Options and Writer::Stats.
+struct WriterOptions {
+  std::size_t max_batch = 512;  // jobs per transaction; bounds how long one commit waits
+};
+struct WriterStats {
+  std::uint64_t jobs = 0;            // completed, successfully or not
+  std::uint64_t batches = 0;         // transactions attempted
+  std::uint64_t failed_jobs = 0;     // jobs completed with an error (their own or the commit's)
+  std::uint64_t failed_commits = 0;  // transactions whose BEGIN or COMMIT failed or that SQLite aborted
+  std::size_t largest_batch = 0;
+};
+
+class Writer {
+ public:
+  using Options = WriterOptions;
+  using Stats = WriterStats;
+  // Runs on the writer thread inside the batch transaction. Throw to roll this job back. It must
+  // not BEGIN/COMMIT/ROLLBACK itself, must not use the savepoint name `harbour_job`, and must not
+  // wait for another writer job (that job cannot start until this one returns).
+  using Job = std::function<void(Connection&)>;
+  // Called on the writer thread once the job's fate is durable: nullptr after the commit, else
+  // the job's own exception or the DbError of a failed BEGIN/COMMIT. It must be quick and must
+  // not throw (anything it throws is swallowed). May be empty.
+  using Done = std::function<void(std::exception_ptr)>;
+
+  // Opens the database (ReadWrite) and checks its pragmas.
+  explicit Writer(const std::filesystem::path& db, Options options = {});
+  // Takes over a connection that is already open and checked (Database hands over the one it
+  // migrated with).
+  explicit Writer(Connection connection, Options options = {});
+  ~Writer();  // stop()
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+
+  // Queues a job. After stop() has begun this throws DbError (SQLITE_MISUSE) and `done` is
+  // never called: the caller is still on its own thread and can answer for itself.
+  void submit(Job job, Done done);
+
+  // Queues `f` and returns a future of its result, fulfilled only after the commit; it carries
+  // the job's exception or the commit's DbError otherwise. Throws like submit() after stop().
+  // Do not wait on the future from inside a writer job or Done: that deadlocks.
+  template <class F>
+  auto run(F&& f) -> std::future<std::invoke_result_t<F&, Connection&>>;
+
+  // Refuses new jobs, runs everything already queued, joins the thread and closes the
+  // connection. Idempotent. Called from a job or Done (the writer thread) it only refuses new
+  // jobs; the destructor then does the rest.
+  void stop();
+
+  Stats stats() const;
+  std::size_t queue_depth() const;
+
+ private:
+  struct Entry {
+    Job job;
+    Done done;
+    std::exception_ptr error;  // the job's own failure, kept until the commit's outcome is known
+  };
+
+  template <class R, class F>
+  struct RunState;
+
+  void loop();
+  void run_batch();
+  // Calls Done for batch_[begin, end) and updates the stats.
+  void complete(std::size_t begin, std::size_t end, std::exception_ptr commit_error) noexcept;
+
+  Options options_;
+  Connection connection_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::vector<Entry> queue_;   // guarded by mutex_
+  std::vector<Entry> batch_;   // writer thread only; swapped with queue_ so both keep capacity
+  bool stopping_ = false;      // guarded by mutex_
+  Stats stats_;                // guarded by mutex_
+  std::mutex stop_mutex_;      // serialises concurrent stop() calls around join()
+  std::thread thread_;
+};
+
+// ---- run(): a shared state the Job fills and the Done resolves --------------------------------
+
+template <class R, class F>
+struct Writer::RunState {
+  explicit RunState(F&& fn) : f(std::move(fn)) {}
+  explicit RunState(const F& fn) : f(fn) {}
+  F f;
+  std::promise<R> promise;
+  // The job's result waits here until the commit has succeeded.
+  std::conditional_t<std::is_void_v<R>, bool, std::optional<R>> result{};
+};
+
+template <class F>
+auto Writer::run(F&& f) -> std::future<std::invoke_result_t<F&, Connection&>> {
+  using R = std::invoke_result_t<F&, Connection&>;
+  using State = RunState<R, std::decay_t<F>>;
+  auto state = std::make_shared<State>(std::forward<F>(f));
+  auto future = state->promise.get_future();
+  submit(
+      [state](Connection& c) {
+        if constexpr (std::is_void_v<R>) {
+          state->f(c);
+        } else {
+          state->result.emplace(state->f(c));
+        }
+      },
+      [state](std::exception_ptr error) {
+        if (error) {
+          state->promise.set_exception(std::move(error));
+        } else if constexpr (std::is_void_v<R>) {
+          state->promise.set_value();
+        } else {
+          state->promise.set_value(std::move(*state->result));
+        }
+      });
+  return future;
+}
+
+}  // namespace harbour::store

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The whole test suite, from nothing: installs what it needs (deploy/setup.sh --test), builds with
+# warnings as errors, runs unit and integration tests (ctest), then the browser tests (Playwright +
+# axe-core in Debian's chromium). Talks only to 127.0.0.1. Exit code 0 only if everything passed.
+#   bash tests/run.sh            everything
+#   HARBOUR_PRESET=debug bash tests/run.sh    another CMake preset (default: ci)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+preset="${HARBOUR_PRESET:-ci}"
+
+bash deploy/setup.sh --test --preset="$preset"
+
+echo "== unit and integration tests (ctest, preset $preset)"
+ctest --preset "$preset" --timeout 120 -j2
+
+echo "== browser tests (playwright-core + axe-core, /usr/bin/chromium)"
+if [ ! -d tests/e2e/node_modules ] || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; then
+  (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+fi
+HARBOUR_BIN="$PWD/build/$preset/harbour" node --test --test-reporter=spec tests/e2e/

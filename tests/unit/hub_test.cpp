@@ -1,0 +1,107 @@
+#include "live/hub.hpp"
+#include "live/outbound_queue.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+using namespace harbour::live;
+
+namespace {
+struct Recorder : Subscriber {
+  std::vector<std::string> got;
+  void deliver(const Payload& event) override { got.push_back(*event); }
+};
+}  // namespace
+
+TEST(Hub, PublishReachesOnlySubscribersOfTheTopic) {
+  Hub hub;
+  auto a = std::make_shared<Recorder>();
+  auto b = std::make_shared<Recorder>();
+  hub.subscribe("wall:1", a);
+  hub.subscribe("wall:2", b);
+  EXPECT_EQ(hub.publish("wall:1", make_payload("hello")), 1u);
+  EXPECT_EQ(a->got, std::vector<std::string>{"hello"});
+  EXPECT_TRUE(b->got.empty());
+}
+
+TEST(Hub, EventIsSerialisedOnceAndShared) {
+  Hub hub;
+  struct Keeper : Subscriber {
+    std::vector<Payload> kept;
+    void deliver(const Payload& e) override { kept.push_back(e); }
+  };
+  auto a = std::make_shared<Keeper>();
+  auto b = std::make_shared<Keeper>();
+  hub.subscribe("t", a);
+  hub.subscribe("t", b);
+  hub.publish("t", make_payload("x"));
+  ASSERT_EQ(a->kept.size(), 1u);
+  EXPECT_EQ(a->kept[0].get(), b->kept[0].get());
+}
+
+TEST(Hub, GoneSubscribersAreDroppedNotDelivered) {
+  Hub hub;
+  auto a = std::make_shared<Recorder>();
+  hub.subscribe("t", a);
+  a.reset();
+  EXPECT_EQ(hub.publish("t", make_payload("x")), 0u);
+  EXPECT_EQ(hub.subscriber_count("t"), 0u);
+  EXPECT_EQ(hub.topic_count(), 0u);
+}
+
+TEST(Hub, SubscribingTwiceDeliversOnceAndUnsubscribeAllLeavesEveryTopic) {
+  Hub hub;
+  auto a = std::make_shared<Recorder>();
+  hub.subscribe("t", a);
+  hub.subscribe("t", a);
+  hub.subscribe("u", a);
+  hub.publish("t", make_payload("1"));
+  EXPECT_EQ(a->got.size(), 1u);
+  hub.unsubscribe_all(a.get());
+  EXPECT_EQ(hub.publish("t", make_payload("2")), 0u);
+  EXPECT_EQ(hub.publish("u", make_payload("3")), 0u);
+}
+
+TEST(Hub, ConcurrentPublishAndSubscribeIsSafe) {
+  Hub hub;
+  struct Counter : Subscriber {
+    std::atomic<int> n{0};
+    void deliver(const Payload&) override { n.fetch_add(1); }
+  };
+  auto c = std::make_shared<Counter>();
+  hub.subscribe("t", c);
+  std::atomic<bool> stop{false};
+  std::thread churn([&] {
+    while (!stop) {
+      auto tmp = std::make_shared<Recorder>();
+      hub.subscribe("t", tmp);
+      hub.unsubscribe("t", tmp.get());
+    }
+  });
+  for (int i = 0; i < 20000; ++i) hub.publish("t", make_payload("e"));
+  stop = true;
+  churn.join();
+  EXPECT_EQ(c->n.load(), 20000);
+}
+
+TEST(OutboundQueue, RefusesFramesBeyondTheFrameLimit) {
+  OutboundQueue q(2, 1 << 20);
+  EXPECT_TRUE(q.push(make_payload("a")));
+  EXPECT_TRUE(q.push(make_payload("b")));
+  EXPECT_FALSE(q.push(make_payload("c")));
+  EXPECT_EQ(q.size(), 2u);
+  q.pop();
+  EXPECT_TRUE(q.push(make_payload("c")));
+}
+
+TEST(OutboundQueue, RefusesFramesBeyondTheByteLimitAndTracksBytes) {
+  OutboundQueue q(100, 10);
+  EXPECT_TRUE(q.push(make_payload(std::string(6, 'x'))));
+  EXPECT_FALSE(q.push(make_payload(std::string(5, 'y'))));
+  EXPECT_EQ(q.bytes(), 6u);
+  q.pop();
+  EXPECT_EQ(q.bytes(), 0u);
+  EXPECT_TRUE(q.empty());
+}

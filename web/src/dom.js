@@ -1,0 +1,51 @@
+// Tiny DOM helpers. Text is always inserted as text nodes (never parsed as HTML), so data
+// from the network can never become markup.
+
+/**
+ * Create an element.
+ * @param {string} tag
+ * @param {Record<string, string|number|boolean|null|undefined>} [attrs] `class` sets className,
+ *   `text` sets textContent; other keys become attributes (true: present, false/null: absent).
+ * @param {...(Node|string|null|undefined|false|Array)} children strings become text nodes.
+ */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === 'class') el.className = String(value);
+    else if (key === 'text') el.textContent = String(value);
+    else el.setAttribute(key, value === true ? '' : String(value));
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    if (Array.isArray(child)) append(el, child);
+    else el.append(child instanceof Node ? child : String(child));
+  }
+}
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/** The NHS.UK "arrow-right-circle" icon used by action links (decorative). */
+export function arrowRightCircleIcon() {
+  const svg = document.createElementNS(SVG_NS, 'svg');
+  svg.setAttribute('class', 'nhsuk-icon nhsuk-icon--arrow-right-circle');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('width', '16');
+  svg.setAttribute('height', '16');
+  svg.setAttribute('focusable', 'false');
+  svg.setAttribute('aria-hidden', 'true');
+  const path = document.createElementNS(SVG_NS, 'path');
+  path.setAttribute('d', 'M12 2a10 10 0 0 0-10 9h11.7l-4-4a1 1 0 0 1 1.5-1.4l5.6 5.7a1 1 0 0 1 0 1.4l-5.6 5.7a1 1 0 0 1-1.5 0 1 1 0 0 1 0-1.4l4-4H2A10 10 0 1 0 12 2z');
+  svg.append(path);
+  return svg;
+}
+
+/** An NHS.UK inset text block. */
+export function insetText(...children) {
+  return h('div', { class: 'nhsuk-inset-text' }, h('span', { class: 'nhsuk-u-visually-hidden', text: 'Information: ' }), ...children);
+}
