@@ -4,6 +4,7 @@
 # axe-core in Debian's chromium). Talks only to 127.0.0.1. Exit code 0 only if everything passed.
 #   bash tests/run.sh            everything
 #   HARBOUR_PRESET=debug bash tests/run.sh    another CMake preset (default: ci)
+#   HARBOUR_SANITIZERS=0 bash tests/run.sh    skip the ASan/UBSan pass (it doubles the build time)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 preset="${HARBOUR_PRESET:-ci}"
@@ -12,6 +13,13 @@ bash deploy/setup.sh --test --preset="$preset"
 
 echo "== unit and integration tests (ctest, preset $preset)"
 ctest --preset "$preset" --timeout 120 -j2
+
+if [ "${HARBOUR_SANITIZERS:-1}" = 1 ]; then
+  echo "== unit and integration tests under AddressSanitizer + UBSan (clang-14)"
+  cmake --preset asan-ubsan >/dev/null
+  cmake --build --preset asan-ubsan
+  ctest --preset asan-ubsan --timeout 300 -j2
+fi
 
 echo "== browser tests (playwright-core + axe-core, /usr/bin/chromium)"
 if [ ! -d tests/e2e/node_modules ] || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; then

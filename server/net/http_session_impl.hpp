@@ -242,7 +242,8 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
     if (state_ == State::Closing) return;
     state_ = State::Closing;
     if constexpr (kTls) {
-      lowest().expires_after(std::chrono::seconds(2));
+      // Send close_notify and wait briefly for the peer's; during shutdown, barely at all.
+      lowest().expires_after(ctx_.stopping ? std::chrono::milliseconds(200) : std::chrono::milliseconds(2000));
       stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
         beast::error_code ignored;
         self->lowest().socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);

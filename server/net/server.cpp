@@ -25,7 +25,7 @@ namespace asio = boost::asio;
 
 struct Server::Impl {
   Impl(const core::Config& config, const http::App& app, live::Hub& hub)
-      : ctx{config, app, hub, std::make_shared<ConnectionLimiter>(config.limits.max_connections, config.limits.max_connections_per_ip)},
+      : ctx(config, app, hub, std::make_shared<ConnectionLimiter>(config.limits.max_connections, config.limits.max_connections_per_ip)),
         ioc(static_cast<int>(config.io_threads)),
         signals(ioc, SIGINT, SIGTERM),
         heartbeat(ioc),

@@ -20,6 +20,9 @@ class Hub;
 namespace harbour::net {
 
 struct ServerContext {
+  ServerContext(const core::Config& c, const http::App& a, live::Hub& h, std::shared_ptr<ConnectionLimiter> l)
+      : config(c), app(a), hub(h), limiter(std::move(l)) {}
+
   const core::Config& config;
   const http::App& app;
   live::Hub& hub;

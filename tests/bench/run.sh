@@ -542,7 +542,7 @@ json="$results_dir/bench-$stamp.json"
   echo
   echo "$date_iso; $ncpu CPUs ($cpu_model); servers on CPU $server_cpu, wrk on CPU $client_cpu;"
   echo "$settings_line;"
-  echo "$harbour_version (commit $commit, log level $log_level) vs nginx $nginx_version (1 worker); $openssl_version;"
+  echo "$harbour_version (commit $commit, log level $log_level) vs $nginx_version (1 worker); $openssl_version;"
   echo "TLS (default client): Harbour $harbour_tls, nginx $nginx_tls; certificate $cert_kind."
   if [ "$rounds" -gt 1 ]; then
     echo
