@@ -167,6 +167,7 @@ int serve(const core::Config& config) {
   }
   db.close();
   core::log::info("stopped", {});
+  core::log::flush();
   return 0;
 }
 
@@ -211,6 +212,7 @@ int main(int argc, char** argv) {
     return 2;
   } catch (const std::exception& e) {
     core::log::error("startup_failed", {{"error", e.what()}});
+    core::log::flush();
     std::cerr << "harbour: " << e.what() << "\n";
     return 1;
   }

@@ -3,6 +3,7 @@
 #include "core/clock.hpp"
 
 #include <nlohmann/json.hpp>
+#include <spdlog/async.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -14,14 +15,17 @@ namespace {
 
 std::atomic<Level> g_level{Level::Info};
 
-// spdlog gives a thread-safe, unbuffered-per-line sink; the pattern is only the message because
-// the message is already the whole JSON line.
+// An asynchronous spdlog logger: callers (often an I/O thread) only format the line and queue it;
+// one background thread writes it, so a request never waits on a write(2) to the journal. The
+// queue blocks when full rather than dropping lines. The pattern is only the message because the
+// message is already the whole JSON line.
 spdlog::logger& sink() {
   static auto logger = [] {
-    auto l = spdlog::stderr_logger_mt("harbour");
+    spdlog::init_thread_pool(8192, 1);
+    auto l = spdlog::create_async<spdlog::sinks::stderr_sink_mt>("harbour");
     l->set_pattern("%v");
     l->set_level(spdlog::level::trace);
-    l->flush_on(spdlog::level::trace);
+    l->flush_on(spdlog::level::trace);  // flushed by the writer thread, per line
     return l;
   }();
   return *logger;
@@ -69,5 +73,10 @@ void write(Level level, std::string_view event, const nlohmann::json& fields) {
 void info(std::string_view event, const nlohmann::json& fields) { write(Level::Info, event, fields); }
 void warn(std::string_view event, const nlohmann::json& fields) { write(Level::Warn, event, fields); }
 void error(std::string_view event, const nlohmann::json& fields) { write(Level::Error, event, fields); }
+
+void flush() {
+  sink().flush();
+  spdlog::shutdown();  // drains the queue and joins the writer thread
+}
 
 }  // namespace harbour::core::log

@@ -20,4 +20,7 @@ void info(std::string_view event, const nlohmann::json& fields);
 void warn(std::string_view event, const nlohmann::json& fields);
 void error(std::string_view event, const nlohmann::json& fields);
 
+// Writes every queued line and stops the writer thread (at exit; nothing may log afterwards).
+void flush();
+
 }  // namespace harbour::core::log

@@ -2,6 +2,8 @@
 
 #include <openssl/rand.h>
 
+#include <atomic>
+#include <cstdint>
 #include <stdexcept>
 #include <vector>
 
@@ -21,6 +23,17 @@ std::string random_hex(std::size_t bytes) {
   return out;
 }
 
-std::string new_request_id() { return random_hex(12); }
+std::string new_request_id() {
+  // A random per-process prefix plus a counter: unique across restarts and instances, yet one
+  // atomic increment per request instead of a call into the CSPRNG (ids are not secrets).
+  static const std::string prefix = random_hex(6);
+  static std::atomic<std::uint64_t> counter{0};
+  const auto n = counter.fetch_add(1, std::memory_order_relaxed);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id = prefix;
+  id.resize(prefix.size() + 12);
+  for (int i = 0; i < 12; ++i) id[id.size() - 1 - i] = kHex[(n >> (4 * i)) & 0xf];
+  return id;
+}
 
 }  // namespace harbour::core

@@ -8,7 +8,7 @@ namespace harbour::core {
 // `bytes` random bytes as lowercase hex (2 * bytes characters). Throws on RNG failure.
 std::string random_hex(std::size_t bytes);
 
-// Short id for correlating log lines of one request (96 bits, not a secret).
+// Id for correlating the log lines of one request (24 hex characters, unique, not a secret).
 std::string new_request_id();
 
 }  // namespace harbour::core

@@ -4,9 +4,32 @@
 
 #include <boost/beast/http/field.hpp>
 
+#include <ctime>
+
 namespace harbour::net {
 
 namespace bhttp = boost::beast::http;
+
+namespace {
+
+// RFC 9110 §6.6.1: an origin server with a clock sends Date. Formatted once per second per
+// thread, so the hot path is a comparison and a copy.
+const std::string& http_date() {
+  thread_local std::time_t cached_second = 0;
+  thread_local std::string cached;
+  const std::time_t now = std::time(nullptr);
+  if (now != cached_second) {
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char buf[64];
+    const auto n = std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    cached.assign(buf, n);
+    cached_second = now;
+  }
+  return cached;
+}
+
+}  // namespace
 
 bool to_harbour_request(BeastRequest&& in, const std::string& remote_ip, bool secure, http::Request& out) {
   out.method_text = std::string(in.method_string());
@@ -27,6 +50,7 @@ void to_beast_response(const http::Response& in, bool head, bool keep_alive, Bea
   out = BeastResponse{};
   out.version(11);
   out.result(static_cast<unsigned>(in.status));
+  out.set(bhttp::field::date, http_date());
   for (const auto& [name, value] : in.headers) out.insert(name, value);
   const auto body = in.body_view();
   const bool bodiless = in.status == 204 || in.status == 304 || (in.status >= 100 && in.status < 200);

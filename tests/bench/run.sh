@@ -35,6 +35,8 @@
 #   BENCH_SKIP_BUILD=1      do not run cmake / npm (use HARBOUR_BIN as it is)
 #   HARBOUR_BIN=build/release/harbour
 #   BENCH_KEEP=1            keep the temporary folder (logs, configs, raw wrk output)
+#   Other HARBOUR_* variables reach Harbour as usual, e.g. HARBOUR_SERVER_IO_THREADS=2 (then give
+#   BENCH_SERVER_CPU=0,1 too, or the extra thread shares one core).
 #
 # Every load is bounded in time (wrk -d plus a `timeout` guard); it only talks to 127.0.0.1.
 set -euo pipefail

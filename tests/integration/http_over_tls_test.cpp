@@ -41,6 +41,7 @@ TEST_F(HttpOverTls, HealthzAnswersOverVerifiedTls13WithSecurityHeaders) {
   EXPECT_EQ(r.header("x-content-type-options"), "nosniff");
   EXPECT_EQ(r.header("referrer-policy"), "no-referrer");
   EXPECT_FALSE(r.header("x-request-id").empty());
+  EXPECT_TRUE(r.header("date").ends_with(" GMT")) << r.header("date");
 }
 
 TEST_F(HttpOverTls, ReadyzReportsTheDatabase) {

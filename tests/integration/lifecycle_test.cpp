@@ -7,6 +7,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 using namespace harbour::test;
@@ -71,4 +74,23 @@ TEST(Lifecycle, SigtermFinishesAnInFlightKeepAliveClientAndExitsZero) {
   EXPECT_EQ(c.request("GET", "/healthz").status, 200);
   EXPECT_EQ(server.terminate(std::chrono::seconds(10)), 0);
   EXPECT_TRUE(server.wait_for_log("shutdown_drained", std::chrono::seconds(1)));
+}
+
+TEST(Lifecycle, ReadmeConfigurationTableMatchesTheBinary) {
+  // `harbour config` is the source of truth; the README must carry every row of it verbatim.
+  FILE* pipe = ::popen(HARBOUR_BINARY " config", "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string out;
+  char buf[4096];
+  while (auto n = std::fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
+  ASSERT_EQ(::pclose(pipe), 0);
+  std::ifstream readme(std::string(HARBOUR_SOURCE_DIR) + "/README.md");
+  const std::string text((std::istreambuf_iterator<char>(readme)), std::istreambuf_iterator<char>());
+  std::istringstream lines(out);
+  int rows = 0;
+  for (std::string line; std::getline(lines, line);) {
+    ++rows;
+    EXPECT_NE(text.find(line), std::string::npos) << "README.md lacks: " << line;
+  }
+  EXPECT_GT(rows, 20);
 }
