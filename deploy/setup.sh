@@ -21,7 +21,7 @@ done
 build_pkgs=(
   build-essential cmake ninja-build ccache lld pkg-config git openssl ca-certificates
   libboost1.81-dev libssl-dev libsqlite3-dev sqlite3 nlohmann-json3-dev libargon2-dev liboath-dev
-  libcmark-dev libspdlog-dev libcli11-dev libtomlplusplus-dev libhowardhinnant-date-dev
+  libcmark-dev libspdlog-dev libcli11-dev libtomlplusplus-dev libhowardhinnant-date-dev libutf8proc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 # Only for the test suite and benchmarks.

@@ -25,5 +25,7 @@ class RealClock final : public Clock {
 
 // RFC 3339 UTC with seconds, e.g. "2026-11-23T19:00:00Z".
 std::string format_utc(std::chrono::system_clock::time_point t);
+// With milliseconds, e.g. "2026-11-23T19:00:00.123Z": the form stored in the database (it sorts).
+std::string format_utc_ms(std::chrono::system_clock::time_point t);
 
 }  // namespace harbour::core

@@ -64,19 +64,19 @@ std::size_t parse_size(const std::string& text, std::size_t lo, std::size_t hi) 
 // "500ms", "10s", "2m", "1h". A unit is required so nobody guesses whether 30 means seconds.
 std::chrono::milliseconds parse_duration(const std::string& text) {
   static const std::pair<const char*, std::int64_t> kUnits[] = {
-      {"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}};
+      {"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}, {"d", 86'400'000}};
   for (const auto& [suffix, mult] : kUnits) {
     const std::string s(suffix);
     if (text.size() > s.size() && text.ends_with(s)) {
       const auto number = text.substr(0, text.size() - s.size());
       if (std::all_of(number.begin(), number.end(), [](unsigned char c) { return std::isdigit(c); })) {
         const auto v = parse_unsigned(number);
-        if (v == 0 || v > 86'400'000) throw std::invalid_argument("duration out of range");
+        if (v == 0 || v * mult > 400ll * 86'400'000) throw std::invalid_argument("duration out of range (at most 400d)");
         return std::chrono::milliseconds(static_cast<std::int64_t>(v) * mult);
       }
     }
   }
-  throw std::invalid_argument("expected a duration such as 500ms, 10s, 2m or 1h, got \"" + text + "\"");
+  throw std::invalid_argument("expected a duration such as 500ms, 10s, 2m, 1h or 7d, got \"" + text + "\"");
 }
 
 bool parse_bool(const std::string& text) {
@@ -126,6 +126,23 @@ const std::vector<KeyDef>& key_defs() {
         [](Config& c, const std::string& v) { c.web_root = v; });
     add("live.heartbeat_interval", "15s", "How often the live hub sends a heartbeat event to every WebSocket.",
         [](Config& c, const std::string& v) { c.heartbeat_interval = parse_duration(v); });
+    add("sessions.member_idle", "12h", "A member's session ends after this long without a request.",
+        [](Config& c, const std::string& v) { c.sessions.member_idle = parse_duration(v); });
+    add("sessions.member_absolute", "14d", "A member's session ends this long after sign-in, however active.",
+        [](Config& c, const std::string& v) { c.sessions.member_absolute = parse_duration(v); });
+    add("sessions.staff_idle", "30m", "Idle limit for staff and admin sessions.",
+        [](Config& c, const std::string& v) { c.sessions.staff_idle = parse_duration(v); });
+    add("sessions.staff_absolute", "12h", "Absolute limit for staff and admin sessions.",
+        [](Config& c, const std::string& v) { c.sessions.staff_absolute = parse_duration(v); });
+    add("invitations.default_expiry", "7d", "How long an invitation stays valid unless its issuer says otherwise.",
+        [](Config& c, const std::string& v) { c.invitation_expiry = parse_duration(v); });
+    add("security.trusted_proxy", "", "IP address of a reverse proxy whose X-Forwarded-For is believed. Empty: none.",
+        [](Config& c, const std::string& v) {
+          if (!v.empty() && v.find_first_not_of("0123456789abcdefABCDEF.:") != std::string::npos) {
+            throw std::invalid_argument("expected an IP address");
+          }
+          c.trusted_proxy = v;
+        });
     add("log.level", "info", "debug, info, warn or error.",
         [](Config& c, const std::string& v) { (void)c; c.log_level = v; if (v != "debug" && v != "info" && v != "warn" && v != "error") throw std::invalid_argument("expected debug, info, warn or error"); });
     add("demo", "false", "Seed demo content (demo networks; later demo accounts). Never on a live service.",

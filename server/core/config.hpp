@@ -43,6 +43,13 @@ struct CrisisTeam {
   std::string available;
 };
 
+struct SessionLimits {
+  std::chrono::milliseconds member_idle{12ll * 3'600'000};
+  std::chrono::milliseconds member_absolute{14ll * 86'400'000};
+  std::chrono::milliseconds staff_idle{30ll * 60'000};
+  std::chrono::milliseconds staff_absolute{12ll * 3'600'000};
+};
+
 struct Config {
   std::filesystem::path data_dir = "data";
   ListenAddress listen{"127.0.0.1", 8443};
@@ -58,6 +65,9 @@ struct Config {
   std::string log_level = "info";
   bool demo = false;
   Limits limits;
+  SessionLimits sessions;
+  std::chrono::milliseconds invitation_expiry{7ll * 86'400'000};
+  std::string trusted_proxy;  // X-Forwarded-For is believed only from this address
   CrisisTeam crisis_team;
 };
 
