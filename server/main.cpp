@@ -142,7 +142,7 @@ int serve(const core::Config& config) {
   }
 
   core::WorkerPool pool(config.worker_threads, 4096);
-  http::Context prototype{&services, std::nullopt};
+  http::Context prototype{&services, nullptr, {}};
   const http::App app(api::build_router(), api::build_middleware(!config.plain_http), static_files, prototype, &pool,
                       {.default_body_limit = config.limits.body_bytes});
 

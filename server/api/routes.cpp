@@ -17,7 +17,6 @@ std::vector<http::Middleware> build_middleware(bool tls) {
       http::access_log_middleware,
       http::security_headers_middleware({.hsts = tls}),
       error_mapper_middleware,
-      http::session_middleware,
   };
 }
 

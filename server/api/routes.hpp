@@ -9,6 +9,8 @@ namespace harbour::api {
 
 void add_health_routes(http::Router& router);
 void add_network_routes(http::Router& router);
+void add_account_routes(http::Router& router);
+void add_invitation_routes(http::Router& router);
 
 // Every route of the JSON API.
 http::Router build_router();

@@ -51,6 +51,7 @@ void App::dispatch(Request request, Reply reply) const {
   const bool inline_ok = match.route ? match.route->options.inline_safe : match.allowed.empty();
   // Unmatched paths end in static files or a 404: both in memory, so they stay on this thread.
   if (inline_ok || pool_ == nullptr) {
+    request.on_io_thread = pool_ != nullptr;
     reply(handle(request));
     return;
   }

@@ -63,9 +63,4 @@ Response access_log_middleware(Request& request, Context& context, const Next& n
   return response;
 }
 
-Response session_middleware(Request& request, Context& context, const Next& next) {
-  context.principal.reset();  // accounts issue: look up the __Host- session cookie here
-  return next(request, context);
-}
-
 }  // namespace harbour::http

@@ -31,7 +31,4 @@ void apply_security_headers(Response& response, const SecurityHeaderOptions& opt
 // bytes and duration. No bodies, no cookies.
 Response access_log_middleware(Request& request, Context& context, const Next& next);
 
-// Placeholder for the accounts issue: resolves the session cookie to a principal.
-Response session_middleware(Request& request, Context& context, const Next& next);
-
 }  // namespace harbour::http

@@ -29,6 +29,8 @@ struct Request {
   std::string request_id;   // set by middleware
   std::map<std::string, std::string, std::less<>> params;  // path parameters, set by the router
   std::chrono::steady_clock::time_point received_at{};
+  // Set by App::dispatch when the handler runs on the I/O thread: middleware must not block then.
+  bool on_io_thread = false;
 
   // First value of a query parameter, percent-decoded; nullopt when absent or badly encoded.
   std::optional<std::string> query_param(std::string_view name) const;

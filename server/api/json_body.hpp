@@ -1,0 +1,29 @@
+#pragma once
+// Reading a JSON request body: hostile until validated. Refuses a wrong Content-Type (415), bad
+// JSON or nesting deeper than a few levels (400), and fields of the wrong type or size, each with
+// a stable code naming the field.
+#include "http/request.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace harbour::api {
+
+class JsonBody {
+ public:
+  explicit JsonBody(const http::Request& request);
+
+  // Required string, 1..max_bytes bytes of valid UTF-8 (throws invalid_field / missing_field).
+  std::string string(std::string_view field, std::size_t max_bytes) const;
+  std::optional<std::string> optional_string(std::string_view field, std::size_t max_bytes) const;
+  std::int64_t integer(std::string_view field, std::int64_t min, std::int64_t max) const;
+  std::optional<std::int64_t> optional_integer(std::string_view field, std::int64_t min, std::int64_t max) const;
+
+ private:
+  nlohmann::json body_;
+};
+
+}  // namespace harbour::api
