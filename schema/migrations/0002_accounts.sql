@@ -100,10 +100,10 @@ Moderators may hold, edit or remove posts to keep everyone safe.'
 FROM networks;
 
 -- The audit log: append-only and hash-chained. Each row's hash is SHA-256 over a domain tag, the
--- previous row's hash and the row's canonical content (services/audit_chain.cpp), written in the
+-- previous row's hash and the row's canonical content (services/audit_log.cpp), written in the
 -- same transaction as the action it records. `harbour audit verify` recomputes the chain.
 CREATE TABLE audit_log (
-  id            INTEGER PRIMARY KEY,
+  id            INTEGER PRIMARY KEY CHECK (id >= 1),
   at            TEXT NOT NULL,
   actor_id      INTEGER,  -- NULL: the system or an anonymous caller
   actor_role    TEXT,
@@ -115,12 +115,15 @@ CREATE TABLE audit_log (
   outcome       TEXT NOT NULL CHECK (outcome IN ('success', 'failure', 'denied')),
   session_hash  TEXT,  -- truncated SHA-256 of the session token: links rows, reveals nothing
   ip_hash       TEXT,  -- keyed hash of the client IP
-  details       TEXT NOT NULL DEFAULT '{}',  -- small JSON object; never bodies, passwords or tokens
-  prev_hash     BLOB NOT NULL,
-  hash          BLOB NOT NULL UNIQUE
+  -- A small JSON object; never bodies, passwords or tokens. (Outline only: see 0001 on JSON checks.)
+  details       TEXT NOT NULL DEFAULT '{}' CHECK (substr(details, 1, 1) = '{' AND substr(details, -1, 1) = '}'),
+  prev_hash     BLOB NOT NULL CHECK (length(prev_hash) = 32),
+  hash          BLOB NOT NULL UNIQUE CHECK (length(hash) = 32)
 ) STRICT;
-CREATE INDEX audit_by_action ON audit_log (action, at);
-CREATE INDEX audit_by_actor ON audit_log (actor_id, at);
+-- Keyset pages (newest first, id < before) are index range scans.
+CREATE INDEX audit_by_action ON audit_log (action, id);
+CREATE INDEX audit_by_actor ON audit_log (actor_id, id);
+CREATE INDEX audit_by_network ON audit_log (network_id, id);
 
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN

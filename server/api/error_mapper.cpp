@@ -28,7 +28,10 @@ http::Response error_mapper_middleware(http::Request& request, http::Context& co
   try {
     return next(request, context);
   } catch (const core::AppError& e) {
-    return http::error_response(status_for(e.kind()), e.code(), e.what());
+    auto r = http::error_response(status_for(e.kind()), e.code(), e.what());
+    if (e.kind() == core::ErrorKind::RateLimited) r.headers.set("Retry-After", "60");
+    if (e.kind() == core::ErrorKind::Unavailable) r.headers.set("Retry-After", "5");
+    return r;
   } catch (const nlohmann::json::exception& e) {
     // A handler read a field of the wrong type: the client's input, not our fault.
     return http::error_response(400, "invalid_json", "The request body is not the JSON this address expects.");

@@ -487,6 +487,9 @@ AuditVerifyResult verify_audit_chain(store::Connection& c, const std::optional<A
     if (id != expected_id) {
       if (id < expected_id) {
         fail(id, row_label(id) + " has an id below 1, where the log starts: it was inserted");
+      } else if (expected_id == 1) {
+        fail(1, "the log starts at row " + std::to_string(id) + " instead of row 1: rows 1 to " +
+                    std::to_string(id - 1) + " were removed");
       } else if (id == expected_id + 1) {
         fail(expected_id, row_label(expected_id) + " is missing: the log jumps from row " +
                               std::to_string(expected_id - 1) + " to row " + std::to_string(id) +
@@ -596,21 +599,51 @@ AuditAnchor current_audit_head(store::Connection& c) {
 
 std::vector<AuditRow> list_audit(store::Connection& c, const AuditFilter& filter) {
   const int limit = std::clamp(filter.limit, 1, kAuditListMax);
-  // id < coalesce(...) rather than (?7 IS NULL OR id < ?7) so the planner can seek the rowid:
-  // a deep page costs as little as the first.
-  store::Statement& s = c.prepare(
-      "SELECT id, at, actor_id, actor_role, action, target_type, target_id, network_id, reason, outcome,"
-      " session_hash, ip_hash, details, prev_hash, hash FROM audit_log"
-      " WHERE id < coalesce(?7, 9223372036854775807)"
-      " AND (?1 IS NULL OR action = ?1) AND (?2 IS NULL OR actor_id = ?2) AND (?3 IS NULL OR network_id = ?3)"
-      " AND (?4 IS NULL OR outcome = ?4) AND (?5 IS NULL OR at >= ?5) AND (?6 IS NULL OR at < ?6)"
-      " ORDER BY id DESC LIMIT ?8");
+  // One statement per access path, all with the same parameters. `id < coalesce(?7, max)`
+  // rather than `(?7 IS NULL OR id < ?7)` lets the planner seek the rowid, so a deep page costs
+  // what the first does. A filter on one person or one action reads that index instead of
+  // scanning the log for matches.
+  store::Statement* chosen = nullptr;
+  if (filter.actor_id) {
+    chosen = &c.prepare(
+        "SELECT id, at, actor_id, actor_role, action, target_type, target_id, network_id, reason, outcome,"
+        " session_hash, ip_hash, details, prev_hash, hash FROM audit_log"
+        " WHERE actor_id = ?2 AND id < coalesce(?7, 9223372036854775807)"
+        " AND (?1 IS NULL OR action = ?1) AND (?3 IS NULL OR network_id = ?3)"
+        " AND (?4 IS NULL OR outcome = ?4) AND (?5 IS NULL OR at >= ?5) AND (?6 IS NULL OR at < ?6)"
+        " ORDER BY id DESC LIMIT ?8");
+  } else if (filter.action) {
+    chosen = &c.prepare(
+        "SELECT id, at, actor_id, actor_role, action, target_type, target_id, network_id, reason, outcome,"
+        " session_hash, ip_hash, details, prev_hash, hash FROM audit_log"
+        " WHERE action = ?1 AND id < coalesce(?7, 9223372036854775807)"
+        " AND (?2 IS NULL OR actor_id = ?2) AND (?3 IS NULL OR network_id = ?3)"
+        " AND (?4 IS NULL OR outcome = ?4) AND (?5 IS NULL OR at >= ?5) AND (?6 IS NULL OR at < ?6)"
+        " ORDER BY id DESC LIMIT ?8");
+  } else {
+    chosen = &c.prepare(
+        "SELECT id, at, actor_id, actor_role, action, target_type, target_id, network_id, reason, outcome,"
+        " session_hash, ip_hash, details, prev_hash, hash FROM audit_log"
+        " WHERE id < coalesce(?7, 9223372036854775807)"
+        " AND (?1 IS NULL OR action = ?1) AND (?2 IS NULL OR actor_id = ?2) AND (?3 IS NULL OR network_id = ?3)"
+        " AND (?4 IS NULL OR outcome = ?4) AND (?5 IS NULL OR at >= ?5) AND (?6 IS NULL OR at < ?6)"
+        " ORDER BY id DESC LIMIT ?8");
+  }
+  store::Statement& s = *chosen;
   s.bind(1, filter.action);
   bind_opt(s, 2, filter.actor_id);
   bind_opt(s, 3, filter.network_id);
   s.bind(4, filter.outcome);
-  if (filter.since) s.bind(5, format_audit_time(*filter.since));
-  if (filter.until) s.bind(6, format_audit_time(*filter.until));
+  // Bounds beyond the years the log can hold are no bounds (or match nothing). Compared in days:
+  // system_clock's nanoseconds cannot represent the year 10000.
+  using namespace std::chrono;
+  const auto day_of = [](system_clock::time_point t) { return floor<days>(t).time_since_epoch().count(); };
+  const auto first_day = sys_days{year{1970} / 1 / 1}.time_since_epoch().count();
+  const auto past_last_day = sys_days{year{10000} / 1 / 1}.time_since_epoch().count();
+  if (filter.since && day_of(*filter.since) >= past_last_day) return {};
+  if (filter.until && day_of(*filter.until) < first_day) return {};
+  if (filter.since && day_of(*filter.since) >= first_day) s.bind(5, format_audit_time(*filter.since));
+  if (filter.until && day_of(*filter.until) < past_last_day) s.bind(6, format_audit_time(*filter.until));
   bind_opt(s, 7, filter.before_id);
   s.bind(8, limit);
 
