@@ -103,7 +103,7 @@ FROM networks;
 -- previous row's hash and the row's canonical content (services/audit_log.cpp), written in the
 -- same transaction as the action it records. `harbour audit verify` recomputes the chain.
 CREATE TABLE audit_log (
-  id            INTEGER PRIMARY KEY CHECK (id >= 1),
+  id            INTEGER PRIMARY KEY,
   at            TEXT NOT NULL,
   actor_id      INTEGER,  -- NULL: the system or an anonymous caller
   actor_role    TEXT,
