@@ -98,6 +98,19 @@ void set_totp_last_step(Connection& c, std::int64_t user_id, std::int64_t step) 
   c.prepare("UPDATE users SET totp_last_step = ?2 WHERE id = ?1").bind(1, user_id).bind(2, step).run();
 }
 
+void replace_recovery_codes(Connection& c, std::int64_t user_id, const std::vector<std::string>& code_hashes) {
+  c.prepare("DELETE FROM recovery_codes WHERE user_id = ?1").bind(1, user_id).run();
+  for (const auto& h : code_hashes) {
+    c.prepare("INSERT INTO recovery_codes (user_id, code_hash) VALUES (?1, ?2)").bind(1, user_id).bind(2, h).run();
+  }
+}
+
+bool use_recovery_code(Connection& c, std::int64_t user_id, std::string_view code_hash, std::string_view now) {
+  c.prepare("UPDATE recovery_codes SET used_at = ?3 WHERE user_id = ?1 AND code_hash = ?2 AND used_at IS NULL")
+      .bind(1, user_id).bind(2, code_hash).bind(3, now).run();
+  return c.changes() == 1;
+}
+
 std::vector<MembershipRow> memberships_of(Connection& c, std::int64_t user_id) {
   Statement& s = c.prepare(
       "SELECT m.network_id, n.slug, n.name, m.role, m.status FROM memberships m JOIN networks n ON n.id = m.network_id"

@@ -46,6 +46,11 @@ void set_password_hash(Connection& c, std::int64_t user_id, std::string_view has
 void set_totp(Connection& c, std::int64_t user_id, std::optional<std::string> secret, bool enabled);
 void set_totp_last_step(Connection& c, std::int64_t user_id, std::int64_t step);
 
+// Replaces the user's recovery codes with these hashes.
+void replace_recovery_codes(Connection& c, std::int64_t user_id, const std::vector<std::string>& code_hashes);
+// True when an unused code with this hash existed (it is now used).
+bool use_recovery_code(Connection& c, std::int64_t user_id, std::string_view code_hash, std::string_view now);
+
 std::vector<MembershipRow> memberships_of(Connection& c, std::int64_t user_id);
 // Adds or replaces the key to a network.
 void upsert_membership(Connection& c, std::int64_t user_id, std::int64_t network_id, std::string_view role);
