@@ -4,6 +4,7 @@
 //   harbour config                                                       print every setting and default
 //   harbour --version
 #include "api/routes.hpp"
+#include "core/app_error.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
 #include "core/self_signed_cert.hpp"
@@ -11,7 +12,13 @@
 #include "http/app.hpp"
 #include "live/hub.hpp"
 #include "net/server.hpp"
+#include "core/crypto.hpp"
+#include "services/audit_anchor.hpp"
+#include "services/audit_log.hpp"
 #include "services/demo_seed.hpp"
+#include "services/ip_ref.hpp"
+#include "store/account_repo.hpp"
+#include "store/invitation_repo.hpp"
 #include "services/services.hpp"
 #include "store/database.hpp"
 #include "store/migrations.hpp"
@@ -19,6 +26,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -71,6 +79,44 @@ struct CommonOptions {
 
 std::filesystem::path database_path(const core::Config& config) { return config.data_dir / "harbour.db"; }
 
+// A per-deployment secret for keyed hashes (audit IP references), made on first start (0600).
+std::string load_or_create_secret(const std::filesystem::path& data_dir) {
+  const auto path = data_dir / "secret.key";
+  if (std::ifstream in(path); in) {
+    std::string hex;
+    in >> hex;
+    if (hex.size() == 64) return hex;
+  }
+  const auto hex = core::hex_encode(core::random_bytes(32));
+  const auto tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << hex << "\n";
+  }
+  std::filesystem::permissions(tmp, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::replace);
+  std::filesystem::rename(tmp, path);
+  return hex;
+}
+
+std::string public_url_of(const core::Config& config) {
+  if (!config.public_url.empty()) return config.public_url;
+  std::string host = config.listen.host;
+  if (host == "127.0.0.1" || host == "0.0.0.0" || host == "::" || host == "::1") host = "localhost";
+  else if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return std::string(config.plain_http ? "http" : "https") + "://" + host + ":" + std::to_string(config.listen.port);
+}
+
+services::ServicesOptions services_options(const core::Config& config) {
+  services::ServicesOptions o;
+  o.public_url = public_url_of(config);
+  o.audit_anchor = config.data_dir / services::kAuditAnchorFileName;
+  o.sessions = config.sessions;
+  o.invitation_expiry = config.invitation_expiry;
+  o.trusted_proxy = config.trusted_proxy;
+  return o;
+}
+
 std::filesystem::path find_web_root(const core::Config& config) {
   if (!config.web_root.empty()) return config.web_root;
   std::vector<std::filesystem::path> candidates;
@@ -114,11 +160,26 @@ int serve(const core::Config& config) {
 
   live::Hub hub;
   core::RealClock clock;
-  services::Services services(db, hub, clock);
+  services::set_ip_ref_key(load_or_create_secret(config.data_dir));
+  services::Services services(db, hub, clock, services_options(config));
   services.networks().configure_local_crisis_team(config.crisis_team);
   if (config.demo) {
     const int created = services::seed_demo_content(db);
     core::log::info("demo_content", {{"networks_created", created}});
+  }
+
+  // First start of an empty database: one admin invitation, printed once, so the operator can
+  // create the first account. Later admins come from `harbour invite create --role admin`.
+  std::optional<std::string> first_admin_link;
+  {
+    const auto now = core::format_utc_ms(std::chrono::system_clock::now());
+    const bool empty = db.read([&](store::Connection& c) {
+      return store::count_users(c) == 0 && store::count_open_admin_invitations(c, now) == 0;
+    });
+    if (empty) {
+      first_admin_link = services.invitations().issue_as_system("default", "admin", std::nullopt, "first start").link;
+      services.audit_written();
+    }
   }
 
   core::TlsFiles tls;
@@ -158,7 +219,12 @@ int serve(const core::Config& config) {
       std::cout << "\n  (a self-signed certificate: your browser will ask you to accept it once)";
     }
     std::cout << "\n  Data folder: " << std::filesystem::absolute(config.data_dir).string()
-              << "\n  Stop with Ctrl+C.\n\n" << std::flush;
+              << "\n  Stop with Ctrl+C.\n";
+    if (first_admin_link) {
+      std::cout << "\n  First start: create the administrator account with this one-time invitation\n"
+                << "  (valid 7 days; shown only now):\n    " << *first_admin_link << "\n";
+    }
+    std::cout << "\n" << std::flush;
 
     server.run();
     // The loop has stopped: finish handlers still running (their replies go nowhere now), then
@@ -169,6 +235,45 @@ int serve(const core::Config& config) {
   core::log::info("stopped", {});
   core::log::flush();
   return 0;
+}
+
+int invite_create(const core::Config& config, const std::string& network, const std::string& role,
+                  const std::optional<std::string>& note) {
+  // Works beside a running server: SQLite WAL lets a second process write, and the writer waits
+  // for the server's transaction (busy_timeout) instead of failing.
+  store::Database db({.path = database_path(config), .max_readers = 1});
+  live::Hub hub;
+  core::RealClock clock;
+  services::set_ip_ref_key(load_or_create_secret(config.data_dir));
+  services::Services services(db, hub, clock, services_options(config));
+  const auto issued = services.invitations().issue_as_system(network, role, note, "command line");
+  services.audit_written();
+  std::cout << issued.link << "\n"
+            << "  network " << issued.network_slug << ", role " << issued.role << ", expires " << issued.expires_at
+            << ". The link works once; it is not stored and cannot be shown again.\n";
+  db.close();
+  core::log::flush();
+  return 0;
+}
+
+int audit_verify(const core::Config& config) {
+  const auto path = database_path(config);
+  if (!std::filesystem::exists(path)) {
+    std::cerr << "harbour: no database at " << path.string() << "\n";
+    return 2;
+  }
+  auto conn = store::Connection::open(path, store::Connection::Mode::ReadOnly);
+  const auto anchor_file = config.data_dir / services::kAuditAnchorFileName;
+  const auto anchor = services::read_audit_anchor(anchor_file);
+  const auto result = services::verify_audit_chain(conn, anchor);
+  if (result.ok) {
+    std::cout << "audit log OK: " << result.rows_checked << " rows verified, head " << result.head_hash_hex
+              << (anchor ? "" : " (no anchor file: truncation of the newest rows cannot be ruled out)") << "\n";
+    return 0;
+  }
+  std::cout << "audit log BROKEN at row " << (result.first_bad_id ? std::to_string(*result.first_bad_id) : "?") << ": "
+            << result.problem << "\n";
+  return 1;
 }
 
 int migrate(const core::Config& config) {
@@ -194,6 +299,23 @@ int main(int argc, char** argv) {
   migrate_opts.add_to(*migrate_cmd);
   auto* config_cmd = app.add_subcommand("config", "Print every configuration key, its environment variable and default");
 
+  auto* invite_cmd = app.add_subcommand("invite", "Manage invitations");
+  auto* invite_create_cmd = invite_cmd->add_subcommand("create", "Print a one-time invitation link (works while the server runs)");
+  CommonOptions invite_opts;
+  invite_opts.add_to(*invite_create_cmd);
+  std::string invite_network = "default", invite_role;
+  std::optional<std::string> invite_note;
+  invite_create_cmd->add_option("--network", invite_network, "Network slug (default: default)");
+  invite_create_cmd->add_option("--role", invite_role, "member, carer, volunteer, peer_supporter, clinician or admin")->required();
+  invite_create_cmd->add_option("--note", invite_note, "A note staff see in the invitation list");
+  invite_cmd->require_subcommand(1);
+
+  auto* audit_cmd = app.add_subcommand("audit", "The tamper-evident audit log");
+  auto* audit_verify_cmd = audit_cmd->add_subcommand("verify", "Check the whole hash chain; exit 1 and name the first bad row if anything changed");
+  CommonOptions audit_opts;
+  audit_opts.add_to(*audit_verify_cmd);
+  audit_cmd->require_subcommand(1);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -206,7 +328,13 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*migrate_cmd) return migrate(migrate_opts.load());
+    if (*invite_create_cmd) return invite_create(invite_opts.load(), invite_network, invite_role, invite_note);
+    if (*audit_verify_cmd) return audit_verify(audit_opts.load());
     return serve((*serve_cmd ? serve_opts : root_opts).load());
+  } catch (const core::AppError& e) {
+    std::cerr << "harbour: " << e.what() << "\n";
+    core::log::flush();
+    return 2;
   } catch (const core::ConfigError& e) {
     std::cerr << "harbour: " << e.what() << "\n";
     return 2;

@@ -1,6 +1,7 @@
 #include "api/routes.hpp"
 
 #include "api/error_mapper.hpp"
+#include "api/session_middleware.hpp"
 
 namespace harbour::api {
 
@@ -8,6 +9,9 @@ http::Router build_router() {
   http::Router router;
   add_health_routes(router);
   add_network_routes(router);
+  add_account_routes(router);
+  add_invitation_routes(router);
+  add_second_factor_routes(router);
   return router;
 }
 
@@ -17,6 +21,7 @@ std::vector<http::Middleware> build_middleware(bool tls) {
       http::access_log_middleware,
       http::security_headers_middleware({.hsts = tls}),
       error_mapper_middleware,
+      session_middleware,
   };
 }
 

@@ -11,6 +11,7 @@ void add_health_routes(http::Router& router);
 void add_network_routes(http::Router& router);
 void add_account_routes(http::Router& router);
 void add_invitation_routes(http::Router& router);
+void add_second_factor_routes(http::Router& router);
 
 // Every route of the JSON API.
 http::Router build_router();

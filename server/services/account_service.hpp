@@ -7,6 +7,7 @@
 #include "services/request_meta.hpp"
 #include "services/session_service.hpp"
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -43,8 +44,9 @@ struct SignedIn {
 
 class AccountService {
  public:
-  AccountService(store::Database& db, SessionService& sessions, PasswordHasher& hasher)
-      : db_(db), sessions_(sessions), hasher_(hasher) {}
+  AccountService(store::Database& db, SessionService& sessions, PasswordHasher& hasher,
+                 std::function<void()> audit_written)
+      : db_(db), sessions_(sessions), hasher_(hasher), audit_written_(std::move(audit_written)) {}
 
   // Anonymous: what an invitation opens, before choosing a pseudonym. Throws invitation_* errors.
   InvitationPreview preview_invitation(std::string_view token, std::chrono::system_clock::time_point now);
@@ -62,6 +64,7 @@ class AccountService {
   store::Database& db_;
   SessionService& sessions_;
   PasswordHasher& hasher_;
+  std::function<void()> audit_written_;
   core::RateLimiter per_ip_{20, 10};      // sign-in attempts per minute per IP
   core::RateLimiter per_account_{6, 5};   // per pseudonym
 };

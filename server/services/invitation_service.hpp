@@ -5,6 +5,7 @@
 #include "services/principal.hpp"
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,8 +45,10 @@ bool valid_invitation_role(std::string_view role) noexcept;
 
 class InvitationService {
  public:
-  InvitationService(store::Database& db, std::string public_url, std::chrono::milliseconds default_expiry)
-      : db_(db), public_url_(std::move(public_url)), default_expiry_(default_expiry) {}
+  InvitationService(store::Database& db, std::string public_url, std::chrono::milliseconds default_expiry,
+                    std::function<void()> audit_written)
+      : db_(db), public_url_(std::move(public_url)), default_expiry_(default_expiry),
+        audit_written_(std::move(audit_written)) {}
 
   // By a signed-in person through the API (authorised and audited here).
   IssuedInvitation issue(const Principal* who, const RequestMeta& meta, std::string_view network_slug,
@@ -67,6 +70,7 @@ class InvitationService {
   store::Database& db_;
   std::string public_url_;
   std::chrono::milliseconds default_expiry_;
+  std::function<void()> audit_written_;
 };
 
 }  // namespace harbour::services

@@ -1,17 +1,45 @@
 #include "services/services.hpp"
 
+#include "core/log.hpp"
+#include "services/audit_anchor.hpp"
+#include "services/audit_log.hpp"
 #include "store/database.hpp"
+
+#include <nlohmann/json.hpp>
 
 namespace harbour::services {
 
-Services::Services(store::Database& db, live::Hub& hub, const core::Clock& clock)
-    : db_(db), hub_(hub), clock_(clock), networks_(db) {}
+Services::Services(store::Database& db, live::Hub& hub, const core::Clock& clock, ServicesOptions options)
+    : db_(db),
+      hub_(hub),
+      clock_(clock),
+      options_(std::move(options)),
+      networks_(db),
+      sessions_(db, options_.sessions),
+      hasher_(options_.argon2, options_.max_concurrent_hashes, std::chrono::seconds(5)),
+      accounts_(db, sessions_, hasher_, [this] { audit_written(); }),
+      invitations_(db, options_.public_url, options_.invitation_expiry, [this] { audit_written(); }),
+      second_factor_(db, [this] { audit_written(); }) {}
 
 bool Services::ready() {
   try {
     return db_.ping();
   } catch (const std::exception&) {
     return false;
+  }
+}
+
+void Services::audit_written() {
+  if (options_.audit_anchor.empty()) return;
+  try {
+    std::lock_guard lock(anchor_mutex_);
+    const auto head = db_.read([](store::Connection& c) { return current_audit_head(c); });
+    if (head.last_id <= anchored_id_) return;  // another request already moved it further
+    write_audit_anchor(options_.audit_anchor, head);
+    anchored_id_ = head.last_id;
+  } catch (const std::exception& e) {
+    // The action itself is committed; a stale anchor only weakens truncation detection.
+    core::log::error("audit_anchor_failed", {{"error", e.what()}});
   }
 }
 

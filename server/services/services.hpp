@@ -2,8 +2,17 @@
 // Everything a handler may call, built once at start-up and shared by all requests. Services hold
 // the rules; they know nothing of HTTP.
 #include "core/clock.hpp"
+#include "core/config.hpp"
 #include "live/hub.hpp"
+#include "services/account_service.hpp"
+#include "services/invitation_service.hpp"
 #include "services/network_service.hpp"
+#include "services/password_hasher.hpp"
+#include "services/second_factor_service.hpp"
+#include "services/session_service.hpp"
+
+#include <filesystem>
+#include <mutex>
 
 namespace harbour::store {
 class Database;
@@ -11,23 +20,51 @@ class Database;
 
 namespace harbour::services {
 
+struct ServicesOptions {
+  std::string public_url;                 // for invitation links
+  std::filesystem::path audit_anchor;     // empty: no anchor file (tests)
+  core::SessionLimits sessions;
+  std::chrono::milliseconds invitation_expiry{7ll * 86'400'000};
+  std::string trusted_proxy;
+  Argon2Params argon2;
+  unsigned max_concurrent_hashes = 2;
+};
+
 class Services {
  public:
-  Services(store::Database& db, live::Hub& hub, const core::Clock& clock);
+  Services(store::Database& db, live::Hub& hub, const core::Clock& clock, ServicesOptions options = {});
 
   store::Database& db() { return db_; }
   live::Hub& hub() { return hub_; }
   const core::Clock& clock() const { return clock_; }
   NetworkService& networks() { return networks_; }
+  SessionService& sessions() { return sessions_; }
+  PasswordHasher& hasher() { return hasher_; }
+  AccountService& accounts() { return accounts_; }
+  InvitationService& invitations() { return invitations_; }
+  SecondFactorService& second_factor() { return second_factor_; }
+  const std::string& trusted_proxy() const { return options_.trusted_proxy; }
 
   // Readiness: the database answers a read and the writer is running.
   bool ready();
+
+  // After a transaction that appended audit rows: moves the anchor file (outside the database)
+  // to the new head, so a cut-off tail is detectable by `harbour audit verify`.
+  void audit_written();
 
  private:
   store::Database& db_;
   live::Hub& hub_;
   const core::Clock& clock_;
+  ServicesOptions options_;
   NetworkService networks_;
+  SessionService sessions_;
+  PasswordHasher hasher_;
+  AccountService accounts_;
+  InvitationService invitations_;
+  SecondFactorService second_factor_;
+  std::mutex anchor_mutex_;
+  std::int64_t anchored_id_ = -1;
 };
 
 }  // namespace harbour::services
