@@ -1,0 +1,219 @@
+// The access policy, route by route and caller by caller, walked against the live router: the
+// real App (router + middleware) with real services on a temporary SQLite database. Every route the
+// router knows must have a row here, so a new route cannot ship without a decision about who may
+// call it.
+#include "api/routes.hpp"
+#include "http/app.hpp"
+#include "services/pseudonym_policy.hpp"
+#include "services/services.hpp"
+#include "store/account_repo.hpp"
+#include "store/database.hpp"
+#include "store/invitation_repo.hpp"
+#include "store/network_repo.hpp"
+#include "store/session_repo.hpp"
+#include "support/temp_dir.hpp"
+
+#include "core/clock.hpp"
+#include "core/crypto.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <set>
+
+using namespace harbour;
+
+namespace {
+
+// Who calls.
+enum P { Anon, Member, Carer, Volunteer, Peer, Clinician, Admin, Suspended, Expired, StaffNo2fa, kPrincipals };
+constexpr const char* kNames[] = {"anonymous", "member", "carer", "volunteer", "peer_supporter", "clinician",
+                                  "admin", "suspended member", "expired session", "clinician without 2FA"};
+
+// What the authorization gate decides. "ok" means the request got past it (the handler may
+// still answer 400 or 409 about the content).
+enum class E { Ok, E401, E403, E404 };
+
+struct Row {
+  const char* route;  // "METHOD pattern" as registered
+  const char* path;   // concrete path; {invitation} is replaced by a fixture id
+  const char* body;   // JSON body for unsafe methods
+  std::array<E, kPrincipals> expect;
+};
+
+constexpr E O = E::Ok, U = E::E401, F = E::E403, N = E::E404;
+
+// anon  member carer vol  peer  clin  admin susp  expired no2fa
+const Row kTable[] = {
+    {"GET /healthz", "/healthz", "", {O, O, O, O, O, O, O, O, O, O}},
+    {"GET /readyz", "/readyz", "", {O, O, O, O, O, O, O, O, O, O}},
+    {"GET /api/v1/status", "/api/v1/status", "", {O, O, O, O, O, O, O, O, O, O}},
+    {"GET /api/v1/networks/{slug}/crisis-contacts", "/api/v1/networks/default/crisis-contacts", "", {O, O, O, O, O, O, O, O, O, O}},
+    {"POST /api/v1/invitations/preview", "/api/v1/invitations/preview", R"({"token":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"})", {O, O, O, O, O, O, O, O, O, O}},
+    {"POST /api/v1/pseudonym-check", "/api/v1/pseudonym-check", R"({"pseudonym":"Calm Sea"})", {O, O, O, O, O, O, O, O, O, O}},
+    {"POST /api/v1/accounts", "/api/v1/accounts", R"({"token":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","pseudonym":"Calm Sea","password":"a long river of quiet stones","accepted_guidelines_version":1})", {O, O, O, O, O, O, O, O, O, O}},
+    {"POST /api/v1/invitations/redeem", "/api/v1/invitations/redeem", R"({"token":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","accepted_guidelines_version":1})", {U, O, O, O, O, O, O, F, U, O}},
+    {"POST /api/v1/session", "/api/v1/session", R"({"pseudonym":"Nobody","password":"wrong wrong wrong wrong"})", {O, O, O, O, O, O, O, O, O, O}},
+    {"GET /api/v1/session", "/api/v1/session", "", {U, O, O, O, O, O, O, O, U, O}},
+    {"DELETE /api/v1/session", "/api/v1/session", "", {O, O, O, O, O, O, O, O, O, O}},
+    {"POST /api/v1/session/end-all", "/api/v1/session/end-all", "{}", {U, O, O, O, O, O, O, F, U, O}},
+    // Invitations: clinicians invite members and carers in their own network; admins anywhere.
+    {"POST /api/v1/networks/{slug}/invitations", "/api/v1/networks/default/invitations", R"({"role":"member"})", {U, F, F, F, F, O, O, F, U, F}},
+    {"POST /api/v1/networks/{slug}/invitations", "/api/v1/networks/default/invitations", R"({"role":"clinician"})", {U, F, F, F, F, F, O, F, U, F}},
+    // A network the caller holds no key to does not exist for them.
+    {"POST /api/v1/networks/{slug}/invitations", "/api/v1/networks/perinatal/invitations", R"({"role":"member"})", {U, N, N, N, N, N, O, F, U, N}},
+    {"GET /api/v1/networks/{slug}/invitations", "/api/v1/networks/default/invitations", "", {U, F, F, F, F, O, O, F, U, F}},
+    {"GET /api/v1/networks/{slug}/invitations", "/api/v1/networks/perinatal/invitations", "", {U, N, N, N, N, N, O, F, U, N}},
+    {"DELETE /api/v1/invitations/{id}", "/api/v1/invitations/{invitation}", "", {U, F, F, F, F, O, O, F, U, F}},
+    {"POST /api/v1/account/totp/enrol", "/api/v1/account/totp/enrol", "{}", {U, O, O, O, O, O, O, F, U, O}},
+    {"POST /api/v1/account/totp/confirm", "/api/v1/account/totp/confirm", R"({"code":"000000"})", {U, O, O, O, O, O, O, F, U, O}},
+    {"POST /api/v1/session/second-factor", "/api/v1/session/second-factor", R"({"code":"000000"})", {U, O, O, O, O, O, O, F, U, O}},
+};
+
+E classify(const http::Response& r) {
+  if (r.status != 401 && r.status != 403 && r.status != 404) return E::Ok;
+  const auto body = nlohmann::json::parse(r.body_view(), nullptr, false);
+  const std::string code = body.is_object() ? body["error"].value("code", "") : "";
+  if (code == "sign_in_required") return E::E401;
+  if (code == "not_allowed" || code == "second_factor_required" || code == "account_suspended") return E::E403;
+  if (code == "network_not_found") return E::E404;
+  return E::Ok;  // e.g. invitation_not_found, sign_in_failed: the handler's own answer
+}
+
+const char* name(E e) {
+  switch (e) {
+    case E::Ok: return "allowed";
+    case E::E401: return "401";
+    case E::E403: return "403";
+    case E::E404: return "404";
+  }
+  return "?";
+}
+
+class PolicyTable : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = std::make_unique<store::Database>(store::Database::Options{.path = dir_.path() / "harbour.db", .max_readers = 4});
+    services_ = std::make_unique<services::Services>(*db_, hub_, clock_, services::ServicesOptions{});
+    app_ = std::make_unique<http::App>(api::build_router(), api::build_middleware(true), nullptr,
+                                       http::Context{services_.get(), nullptr, {}}, nullptr, http::AppOptions{});
+    const auto now = core::format_utc_ms(clock_.system_now());
+    db_->writer()
+        .run([&](store::Connection& c) {
+          store::insert_network(c, "perinatal", "Perinatal", "Europe/London", "[]");
+          const auto net = store::find_network_by_slug(c, "default")->id;
+          auto user = [&](const char* pseudonym, const char* role, bool admin) {
+            const auto id = store::insert_user(c, pseudonym, services::pseudonym_key(pseudonym), "x", admin, now);
+            if (role) store::upsert_membership(c, id, net, role);
+            return id;
+          };
+          users_[Member] = user("Policy Member", "member", false);
+          users_[Carer] = user("Policy Carer", "carer", false);
+          users_[Volunteer] = user("Policy Volunteer", "volunteer", false);
+          users_[Peer] = user("Policy Peer", "peer_supporter", false);
+          users_[Clinician] = user("Policy Clinician", "clinician", false);
+          users_[Admin] = user("Policy Admin", nullptr, true);
+          users_[Suspended] = user("Policy Suspended", "member", false);
+          store::set_user_status(c, users_[Suspended], "suspended");
+          users_[Expired] = user("Policy Expired", "member", false);
+          users_[StaffNo2fa] = user("Policy Clinician Two", "clinician", false);
+        })
+        .get();
+  }
+
+  // A fresh session per request, so a sign-out in one check cannot spoil the next.
+  std::string session_for(P who) {
+    if (who == Anon) return {};
+    return db_->writer()
+        .run([&](store::Connection& c) {
+          const bool staff = who == Volunteer || who == Peer || who == Clinician || who == Admin || who == StaffNo2fa;
+          auto s = services_->sessions().create(c, users_[who], staff, clock_.system_now());
+          const bool second_factor = staff && who != StaffNo2fa;
+          if (second_factor) store::set_session_second_factor(c, s.session_id, core::format_utc_ms(clock_.system_now()));
+          if (who == Expired) {
+            c.prepare("UPDATE sessions SET absolute_expires_at = '2000-01-01T00:00:00.000Z' WHERE id = ?1").bind(1, s.session_id).run();
+          }
+          return s.token + "|" + s.csrf_token;
+        })
+        .get();
+  }
+
+  std::int64_t fresh_member_invitation() {
+    return db_->writer()
+        .run([&](store::Connection& c) {
+          const auto net = store::find_network_by_slug(c, "default")->id;
+          return store::insert_invitation(c, core::sha256_hex(core::random_token()), net, "member", std::nullopt, std::nullopt,
+                                          core::format_utc_ms(clock_.system_now()), "2999-01-01T00:00:00.000Z");
+        })
+        .get();
+  }
+
+  http::Response call(const Row& row, P who, int n) {
+    const std::string_view route(row.route);
+    const auto space = route.find(' ');
+    http::Request req;
+    req.method_text = std::string(route.substr(0, space));
+    req.method = http::parse_method(req.method_text);
+    req.path = row.path;
+    if (const auto at = req.path.find("{invitation}"); at != std::string::npos) {
+      req.path.replace(at, 12, std::to_string(fresh_member_invitation()));
+    }
+    req.remote_ip = "10.9." + std::to_string(n / 250) + "." + std::to_string(n % 250);  // no rate limit crosstalk
+    req.received_at = std::chrono::steady_clock::now();
+    req.headers.set("Host", "harbour.test");
+    if (req.method != http::Method::Get && req.method != http::Method::Head) {
+      req.headers.set("Content-Type", "application/json");
+      req.headers.set("Origin", "https://harbour.test");
+      req.body = row.body;
+    }
+    if (const auto s = session_for(who); !s.empty()) {
+      req.headers.set("Cookie", "__Host-harbour_session=" + s.substr(0, s.find('|')));
+      req.headers.set("X-CSRF-Token", s.substr(s.find('|') + 1));
+    }
+    return app_->handle(req);
+  }
+
+  test::TempDir dir_;
+  live::Hub hub_;
+  core::RealClock clock_;
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<services::Services> services_;
+  std::unique_ptr<http::App> app_;
+  std::array<std::int64_t, kPrincipals> users_{};
+};
+
+}  // namespace
+
+TEST_F(PolicyTable, EveryRouteHasARow) {
+  std::set<std::string> covered;
+  for (const auto& row : kTable) covered.insert(row.route);
+  const auto router = api::build_router();
+  for (const auto& route : router.routes()) {
+    const auto key = std::string(http::method_name(route.method)) + " " + route.pattern;
+    EXPECT_TRUE(covered.contains(key)) << "route missing from the policy table: " << key;
+  }
+  for (const auto& key : covered) {
+    bool exists = false;
+    for (const auto& route : router.routes()) {
+      exists = exists || std::string(http::method_name(route.method)) + " " + route.pattern == key;
+    }
+    EXPECT_TRUE(exists) << "policy table row for a route that does not exist: " << key;
+  }
+}
+
+TEST_F(PolicyTable, EveryRouteAnswersEveryCallerAsTheTableSays) {
+  int checked = 0;
+  for (const auto& row : kTable) {
+    for (int who = 0; who < kPrincipals; ++who) {
+      const auto response = call(row, static_cast<P>(who), checked);
+      const auto got = classify(response);
+      EXPECT_STREQ(name(got), name(row.expect[who]))
+          << row.route << " at " << row.path << " as " << kNames[who] << ": status " << response.status << " "
+          << response.body_view();
+      ++checked;
+    }
+  }
+  std::printf("policy table: %d route rows x %d callers = %d checks\n", static_cast<int>(std::size(kTable)),
+              static_cast<int>(kPrincipals), checked);
+}
