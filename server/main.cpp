@@ -163,9 +163,11 @@ int serve(const core::Config& config) {
   services::set_ip_ref_key(load_or_create_secret(config.data_dir));
   services::Services services(db, hub, clock, services_options(config));
   services.networks().configure_local_crisis_team(config.crisis_team);
+  std::vector<services::DemoAccount> demo_accounts;
   if (config.demo) {
     const int created = services::seed_demo_content(db);
     core::log::info("demo_content", {{"networks_created", created}});
+    demo_accounts = services::seed_demo_accounts(db, services.hasher());
   }
 
   // First start of an empty database: one admin invitation, printed once, so the operator can
@@ -220,6 +222,16 @@ int serve(const core::Config& config) {
     }
     std::cout << "\n  Data folder: " << std::filesystem::absolute(config.data_dir).string()
               << "\n  Stop with Ctrl+C.\n";
+    if (!demo_accounts.empty()) {
+      std::cout << "\n  Demo accounts (--demo only; password for all: \"" << services::kDemoPassword << "\"):\n";
+      for (const auto& a : demo_accounts) {
+        std::cout << "    " << a.pseudonym << " (" << a.role << ")";
+        if (!a.totp_key.empty()) std::cout << "  two-step key: " << a.totp_key;
+        std::cout << "\n";
+      }
+      std::cout << "  Staff sign in with a code from an authenticator app set up with their key\n"
+                << "  (or: oathtool --totp -b KEY).\n";
+    }
     if (first_admin_link) {
       std::cout << "\n  First start: create the administrator account with this one-time invitation\n"
                 << "  (valid 7 days; shown only now):\n    " << *first_admin_link << "\n";

@@ -4,6 +4,8 @@
 #include "server_process.hpp"
 #include "tls_client.hpp"
 
+#include "core/crypto.hpp"
+#include "services/totp.hpp"
 #include "store/connection.hpp"
 
 #include <gtest/gtest.h>
@@ -248,4 +250,48 @@ TEST_F(Accounts, AuditLogRecordsSignInsAndVerifiesThenDetectsTampering) {
   auto [bad_code, bad_out] = run_harbour("audit verify --data-dir " + dir);
   EXPECT_EQ(bad_code, 1) << bad_out;
   EXPECT_NE(bad_out.find("BROKEN at row"), std::string::npos) << bad_out;
+}
+
+TEST(DemoAccounts, StaffSignInWithTheirTwoStepCodeAndThenInvite) {
+  ServerProcess server({.args = {"--demo"}});
+  std::smatch m;
+  std::string out;
+  for (int i = 0; i < 200; ++i) {
+    out = server.stdout_text();
+    if (std::regex_search(out, m, std::regex(R"(Demo Clinician \(clinician\)  two-step key: ([A-Z2-7 ]+))"))) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(m.size(), 2u) << out;
+  EXPECT_EQ(out.find("First start"), std::string::npos);  // demo data is not an empty database
+  const auto secret = harbour::core::base32_decode(m[1].str());
+  ASSERT_TRUE(secret.has_value());
+
+  HttpsClient c(server.port(), {.ca_file = server.ca_file().string()});
+  c.connect();
+  const std::string origin = "https://127.0.0.1:" + std::to_string(server.port());
+  std::map<std::string, std::string> h = {{"Content-Type", "application/json"}, {"Origin", origin}};
+  auto r = c.request("POST", "/api/v1/session", json{{"pseudonym", "Demo Clinician"}, {"password", "quiet demo lighthouse"}}.dump(), h);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_TRUE(json::parse(r.body)["second_factor_required"].get<bool>());
+  const auto set = r.header("set-cookie");
+  h["Cookie"] = set.substr(0, set.find(';'));
+  h["X-CSRF-Token"] = json::parse(r.body)["csrf_token"];
+
+  EXPECT_EQ(c.request("POST", "/api/v1/networks/default/invitations", json{{"role", "member"}}.dump(), h).status, 403);
+  auto wrong = c.request("POST", "/api/v1/session/second-factor", json{{"code", "000000"}}.dump(), h);
+  EXPECT_EQ(wrong.status, 400);
+  const auto code = harbour::services::totp_code(*secret, std::chrono::system_clock::now(), 6);
+  auto ok = c.request("POST", "/api/v1/session/second-factor", json{{"code", code}}.dump(), h);
+  ASSERT_EQ(ok.status, 204) << ok.body;
+  // The same code is never accepted twice.
+  EXPECT_EQ(c.request("POST", "/api/v1/session/second-factor", json{{"code", code}}.dump(), h).status, 400);
+
+  auto inv = c.request("POST", "/api/v1/networks/default/invitations", json{{"role", "member"}, {"note", "for J."}}.dump(), h);
+  ASSERT_EQ(inv.status, 201) << inv.body;
+  EXPECT_NE(json::parse(inv.body)["link"].get<std::string>().find("/join#"), std::string::npos);
+  // Clinicians cannot invite staff.
+  EXPECT_EQ(c.request("POST", "/api/v1/networks/default/invitations", json{{"role", "clinician"}}.dump(), h).status, 403);
+  auto list = c.request("GET", "/api/v1/networks/default/invitations", "", {{"Cookie", h["Cookie"]}});
+  ASSERT_EQ(list.status, 200);
+  EXPECT_EQ(json::parse(list.body)["invitations"].size(), 1u);
 }
