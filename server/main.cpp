@@ -162,6 +162,10 @@ int serve(const core::Config& config) {
   core::RealClock clock;
   services::set_ip_ref_key(load_or_create_secret(config.data_dir));
   services::Services services(db, hub, clock, services_options(config));
+  // Ended sessions (sign-out, sign-out everywhere, suspension) close their sockets at once.
+  services.sessions().on_sessions_ended([&hub](const std::vector<std::int64_t>& ids) {
+    for (const auto id : ids) hub.end_topic("session:" + std::to_string(id), services::kSessionEndedCloseCode, "session ended");
+  });
   services.networks().configure_local_crisis_team(config.crisis_team);
   std::vector<services::DemoAccount> demo_accounts;
   if (config.demo) {
@@ -213,6 +217,12 @@ int serve(const core::Config& config) {
     net::Server server(config, app, hub, tls);
     const auto ports = server.bind();
     const auto url = bound_url(config, ports.main);
+    if (config.public_url.empty()) {
+      auto open = open_url(config, ports.main);
+      open.pop_back();  // no trailing slash
+      services.invitations().set_public_url(open);
+      if (first_admin_link) first_admin_link = services.invitations().link_for(first_admin_link->substr(first_admin_link->find('#') + 1));
+    }
     core::log::info("listening", {{"url", url}, {"port", ports.main}, {"redirect_port", ports.redirect},
                                   {"tls", !config.plain_http}, {"version", HARBOUR_VERSION}});
     std::cout << "\nHarbour " << HARBOUR_VERSION << " is running.\n"

@@ -93,9 +93,8 @@ void add_account_routes(http::Router& router) {
   });
 
   router.add(Method::Get, "/api/v1/session", [](const http::Request&, http::Context& ctx) {
-    if (!ctx.principal) {
-      return http::error_response(401, "sign_in_required", "Please sign in.");
-    }
+    // Signed out is a normal answer here, not an error: pages ask on every load.
+    if (!ctx.principal) return http::Response::json(200, {{"user", nullptr}});
     return http::Response::json(200, principal_json(*ctx.principal));
   });
 

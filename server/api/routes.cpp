@@ -12,6 +12,7 @@ http::Router build_router() {
   add_account_routes(router);
   add_invitation_routes(router);
   add_second_factor_routes(router);
+  add_live_routes(router);
   return router;
 }
 

@@ -12,6 +12,7 @@ void add_network_routes(http::Router& router);
 void add_account_routes(http::Router& router);
 void add_invitation_routes(http::Router& router);
 void add_second_factor_routes(http::Router& router);
+void add_live_routes(http::Router& router);
 
 // Every route of the JSON API.
 http::Router build_router();

@@ -53,6 +53,21 @@ std::size_t Hub::publish(const std::string& topic, const Payload& event) {
   return live.size();
 }
 
+std::size_t Hub::end_topic(const std::string& topic, int code, const std::string& reason) {
+  std::vector<std::shared_ptr<Subscriber>> live;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = topics_.find(topic);
+    if (it == topics_.end()) return 0;
+    for (const auto& e : it->second) {
+      if (auto strong = e.ref.lock()) live.push_back(std::move(strong));
+    }
+    topics_.erase(it);
+  }
+  for (const auto& s : live) s->end(code, reason);
+  return live.size();
+}
+
 std::size_t Hub::subscriber_count(const std::string& topic) const {
   std::lock_guard lock(mutex_);
   auto it = topics_.find(topic);

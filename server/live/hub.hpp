@@ -19,6 +19,9 @@ class Subscriber {
  public:
   virtual ~Subscriber() = default;
   virtual void deliver(const Payload& event) = 0;
+  // The subscriber must go away (its session ended, its account was suspended): close with
+  // `code`. Same threading rules as deliver().
+  virtual void end(int code, const std::string& reason) = 0;
 };
 
 class Hub {
@@ -31,6 +34,9 @@ class Hub {
   // Delivers to the topic's live subscribers; returns how many it reached. Subscribers are
   // snapshotted under the lock and called outside it, so a slow deliver() never blocks others.
   std::size_t publish(const std::string& topic, const Payload& event);
+
+  // Ends every subscriber of the topic (e.g. "session:42") and forgets the topic.
+  std::size_t end_topic(const std::string& topic, int code, const std::string& reason);
 
   std::size_t subscriber_count(const std::string& topic) const;
   std::size_t topic_count() const;

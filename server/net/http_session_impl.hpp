@@ -214,12 +214,34 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
       core::log::warn("ws_origin_refused", {{"ip", slot_.ip()}});
       return send_error(403, "origin_not_allowed", "WebSocket connections are only accepted from this site.");
     }
-    // The accounts issue adds: the session cookie must name a signed-in person.
+    // The session must name a signed-in person. That needs the database, so the check runs as
+    // the app's "GET /ws" route on a worker thread; the socket is accepted only on its 200.
+    state_ = State::Handling;
+    http::Request check;
+    if (!to_harbour_request(UpgradeRequest(req), slot_.ip(), kTls, check)) {
+      return send_error(400, "bad_target", "The request target is not a valid path.");
+    }
+    ctx_.app.dispatch(std::move(check), [self = this->shared_from_this()](http::Response response) {
+      asio::dispatch(self->stream_.get_executor(), [self, r = std::move(response)]() mutable {
+        self->on_upgrade_checked(std::move(r));
+      });
+    });
+  }
+
+  void on_upgrade_checked(http::Response response) {
+    if (response.status != 200) {
+      keep_alive_ = false;
+      head_ = false;
+      response.close = true;
+      return write_response(std::move(response));
+    }
+    const auto ids = nlohmann::json::parse(response.body_view(), nullptr, false);
+    const WsIdentity who{ids.value("user_id", std::int64_t{0}), ids.value("session_id", std::int64_t{0})};
     lowest().expires_never();
     if constexpr (kTls) {
-      start_wss_session(std::move(stream_), parser_->release(), ctx_, std::move(slot_));
+      start_wss_session(std::move(stream_), parser_->release(), ctx_, std::move(slot_), who);
     } else {
-      start_ws_session(std::move(stream_), parser_->release(), ctx_, std::move(slot_));
+      start_ws_session(std::move(stream_), parser_->release(), ctx_, std::move(slot_), who);
     }
   }
 

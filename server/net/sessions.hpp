@@ -22,8 +22,16 @@ void start_https_session(boost::asio::ip::tcp::socket socket, boost::asio::ssl::
 void start_http_session(boost::asio::ip::tcp::socket socket, ServerContext& ctx, ConnectionLimiter::Slot slot);
 void start_redirect_session(boost::asio::ip::tcp::socket socket, ServerContext& ctx, ConnectionLimiter::Slot slot);
 
+// Who a WebSocket belongs to (checked before the upgrade is accepted).
+struct WsIdentity {
+  std::int64_t user_id = 0;
+  std::int64_t session_id = 0;
+};
+
 // Take over an upgraded HTTP connection.
-void start_wss_session(TlsStream stream, UpgradeRequest request, ServerContext& ctx, ConnectionLimiter::Slot slot);
-void start_ws_session(PlainStream stream, UpgradeRequest request, ServerContext& ctx, ConnectionLimiter::Slot slot);
+void start_wss_session(TlsStream stream, UpgradeRequest request, ServerContext& ctx, ConnectionLimiter::Slot slot,
+                       WsIdentity who);
+void start_ws_session(PlainStream stream, UpgradeRequest request, ServerContext& ctx, ConnectionLimiter::Slot slot,
+                      WsIdentity who);
 
 }  // namespace harbour::net

@@ -33,10 +33,11 @@ inline constexpr const char* kHeartbeatTopic = "heartbeat";
 template <class NextLayer>
 class WsSession : public live::Subscriber, public Closable, public std::enable_shared_from_this<WsSession<NextLayer>> {
  public:
-  WsSession(NextLayer stream, ServerContext& ctx, ConnectionLimiter::Slot slot)
+  WsSession(NextLayer stream, ServerContext& ctx, ConnectionLimiter::Slot slot, WsIdentity who)
       : ws_(std::move(stream)),
         ctx_(ctx),
         slot_(std::move(slot)),
+        who_(who),
         queue_(ctx.config.limits.ws_queue_frames, ctx.config.limits.ws_queue_bytes),
         id_(ctx.next_socket_id.fetch_add(1)) {}
 
@@ -68,9 +69,18 @@ class WsSession : public live::Subscriber, public Closable, public std::enable_s
     asio::post(ws_.get_executor(), [self = this->shared_from_this(), event] { self->enqueue(event); });
   }
 
+  // The person's session ended or their account was suspended: close at once.
+  void end(int code, const std::string& reason) override {
+    asio::post(ws_.get_executor(), [self = this->shared_from_this(), code, reason] {
+      websocket::close_reason why(static_cast<std::uint16_t>(code));
+      why.reason = reason.substr(0, why.reason.max_size());
+      self->close(std::move(why));
+    });
+  }
+
   void shutdown() override {
     asio::post(ws_.get_executor(), [self = this->shared_from_this()] {
-      self->close(websocket::close_code::going_away, "server restarting");
+      self->close(websocket::close_reason(websocket::close_code::going_away, "server restarting"));
     });
   }
 
@@ -79,9 +89,12 @@ class WsSession : public live::Subscriber, public Closable, public std::enable_s
     if (ec) return;
     open_ = true;
     ctx_.hub.subscribe(kHeartbeatTopic, this->shared_from_this());
+    ctx_.hub.subscribe("session:" + std::to_string(who_.session_id), this->shared_from_this());
+    ctx_.hub.subscribe("user:" + std::to_string(who_.user_id), this->shared_from_this());
     enqueue(live::make_payload(nlohmann::json{
         {"type", "hello"},
         {"socket", id_},
+        {"user_id", who_.user_id},
         {"server_time", core::format_utc(std::chrono::system_clock::now())},
         {"heartbeat_interval_ms", ctx_.config.heartbeat_interval.count()}}.dump()));
     do_read();
@@ -101,7 +114,7 @@ class WsSession : public live::Subscriber, public Closable, public std::enable_s
     }
     if (!ws_.got_text()) {
       in_.consume(in_.size());
-      return close(websocket::close_code::unknown_data, "text messages only");
+      return close(websocket::close_reason(websocket::close_code::unknown_data, "text messages only"));
     }
     const auto text = beast::buffers_to_string(in_.data());
     in_.consume(in_.size());
@@ -129,7 +142,7 @@ class WsSession : public live::Subscriber, public Closable, public std::enable_s
     if (!open_ || closing_) return;
     if (!queue_.push(frame)) {
       core::log::warn("ws_slow_consumer", {{"socket", id_}, {"queued_frames", queue_.size()}, {"queued_bytes", queue_.bytes()}});
-      return close(websocket::close_code::try_again_later, "too slow: reconnect to resume");
+      return close(websocket::close_reason(websocket::close_code::try_again_later, "too slow: reconnect to resume"));
     }
     if (!writing_) do_write();
   }
@@ -155,12 +168,12 @@ class WsSession : public live::Subscriber, public Closable, public std::enable_s
   }
 
   // Beast allows one write at a time and a close is a write: wait for the current one.
-  void close(websocket::close_code code, const char* reason) {
+  void close(websocket::close_reason reason) {
     if (!open_ || closing_) return;
     closing_ = true;
     ctx_.hub.unsubscribe_all(this);
     queue_.clear();
-    close_reason_ = websocket::close_reason(code, reason);
+    close_reason_ = std::move(reason);
     if (writing_) {
       pending_close_ = true;
       return;
@@ -176,6 +189,7 @@ class WsSession : public live::Subscriber, public Closable, public std::enable_s
   websocket::stream<NextLayer> ws_;
   ServerContext& ctx_;
   ConnectionLimiter::Slot slot_;
+  WsIdentity who_;
   live::OutboundQueue queue_;
   beast::flat_buffer in_;
   websocket::close_reason close_reason_;

@@ -3,8 +3,9 @@
 
 namespace harbour::net {
 
-void start_ws_session(PlainStream stream, UpgradeRequest request, ServerContext& ctx, ConnectionLimiter::Slot slot) {
-  std::make_shared<WsSession<PlainStream>>(std::move(stream), ctx, std::move(slot))->start(std::move(request));
+void start_ws_session(PlainStream stream, UpgradeRequest request, ServerContext& ctx, ConnectionLimiter::Slot slot,
+                      WsIdentity who) {
+  std::make_shared<WsSession<PlainStream>>(std::move(stream), ctx, std::move(slot), who)->start(std::move(request));
 }
 
 }  // namespace harbour::net

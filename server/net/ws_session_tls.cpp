@@ -3,8 +3,9 @@
 
 namespace harbour::net {
 
-void start_wss_session(TlsStream stream, UpgradeRequest request, ServerContext& ctx, ConnectionLimiter::Slot slot) {
-  std::make_shared<WsSession<TlsStream>>(std::move(stream), ctx, std::move(slot))->start(std::move(request));
+void start_wss_session(TlsStream stream, UpgradeRequest request, ServerContext& ctx, ConnectionLimiter::Slot slot,
+                       WsIdentity who) {
+  std::make_shared<WsSession<TlsStream>>(std::move(stream), ctx, std::move(slot), who)->start(std::move(request));
 }
 
 }  // namespace harbour::net

@@ -58,7 +58,10 @@ void apply_invitation(store::Connection& c, const store::InvitationRow& inv, std
     throw AppError(ErrorKind::Conflict, "invitation_used", "This invitation has already been used.");
   }
   if (inv.role == "admin") {
+    // Deployment-wide admin, and a clinician's key to the network the invitation names, so the
+    // admin can also work inside it.
     store::set_admin(c, user_id, true);
+    store::upsert_membership(c, user_id, inv.network_id, "clinician");
   } else {
     store::upsert_membership(c, user_id, inv.network_id, inv.role);
   }

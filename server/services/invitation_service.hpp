@@ -61,6 +61,8 @@ class InvitationService {
   void revoke(const Principal* who, const RequestMeta& meta, std::int64_t id);
 
   std::string link_for(std::string_view token) const;
+  // Once the listener is bound (port 0 in tests), links name the real address.
+  void set_public_url(std::string url) { public_url_ = std::move(url); }
 
  private:
   IssuedInvitation insert(store::Connection& c, std::int64_t network_id, std::string_view slug, std::string_view role,

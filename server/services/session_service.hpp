@@ -21,6 +21,8 @@ struct UserRow;
 namespace harbour::services {
 
 inline constexpr std::string_view kSessionCookie = "__Host-harbour_session";
+// WebSocket close code (private range 4000-4999) sent when the socket's session ends.
+inline constexpr int kSessionEndedCloseCode = 4001;
 
 struct NewSession {
   std::string token;  // goes to the cookie, never stored or logged

@@ -7,175 +7,32 @@
 // through playwright-core, checks every page with axe-core (WCAG 2.2 AA), and saves
 // screenshots to tests/e2e/screenshots/. Only 127.0.0.1 is contacted: any other request is
 // blocked and fails the test, and the quick-exit site is answered locally.
+// The shared helpers are in support.mjs.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import readline from 'node:readline';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import {
+  EXIT_SITE,
+  assertAccessible,
+  assertNoProblems,
+  focusedDescription,
+  h1Text,
+  launchBrowser,
+  newContext,
+  openPage as openPageIn,
+  screenshot,
+  startServer,
+} from './support.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '..', '..');
-const webRoot = path.join(repo, 'web', 'dist');
-const screenshots = path.join(here, 'screenshots');
-const axePath = path.join(here, 'node_modules', 'axe-core', 'axe.min.js');
-const CHROMIUM = process.env.HARBOUR_CHROMIUM || '/usr/bin/chromium';
-const EXIT_SITE = 'https://www.bbc.co.uk/weather';
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-const LISTEN_TIMEOUT_MS = 20_000;
-
-let server = null; // ChildProcess
-let serverLog = []; // last stderr lines, for failure messages
-let dataDir = null;
+let server = null; // from startServer()
 let baseUrl = null;
 let browser = null;
 let context = null;
 const externalRequests = [];
 
-// ---------------------------------------------------------------------------------------
-// Server
-
-async function startServer() {
-  const bin = process.env.HARBOUR_BIN;
-  if (!bin) {
-    throw new Error('HARBOUR_BIN is not set: point it at the harbour binary, e.g. HARBOUR_BIN=build/release/harbour');
-  }
-  if (!existsSync(bin)) throw new Error(`HARBOUR_BIN=${bin} does not exist (build the server first)`);
-  if (!existsSync(path.join(webRoot, 'index.html'))) {
-    throw new Error(`${webRoot}/index.html is missing: build the web client first (cd web && npm ci && npm run build)`);
-  }
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'harbour-e2e-'));
-  const args = ['serve', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--web-root', webRoot];
-  server = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  server.stdout.resume(); // drained, not used
-
-  return new Promise((resolve, reject) => {
-    const tail = () => serverLog.slice(-20).join('\n');
-    const timer = setTimeout(() => {
-      reject(new Error(`harbour did not log {"event":"listening"} within ${LISTEN_TIMEOUT_MS / 1000} s. Last log lines:\n${tail()}`));
-    }, LISTEN_TIMEOUT_MS);
-    const lines = readline.createInterface({ input: server.stderr });
-    lines.on('line', (line) => {
-      serverLog.push(line);
-      if (serverLog.length > 200) serverLog = serverLog.slice(-100);
-      let entry;
-      try {
-        entry = JSON.parse(line);
-      } catch {
-        return;
-      }
-      if (entry?.event === 'listening' && typeof entry.url === 'string') {
-        clearTimeout(timer);
-        const url = new URL(entry.url);
-        if (url.hostname !== '127.0.0.1') {
-          reject(new Error(`harbour listens on ${entry.url}; the test only talks to 127.0.0.1`));
-          return;
-        }
-        resolve(url.href);
-      }
-    });
-    server.once('error', (err) => {
-      clearTimeout(timer);
-      reject(new Error(`could not start ${bin}: ${err.message}`));
-    });
-    server.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`harbour exited early (code ${code}, signal ${signal}). Last log lines:\n${tail()}`));
-    });
-  });
-}
-
-async function stopServer() {
-  if (!server || server.exitCode !== null || server.signalCode !== null) return;
-  const exited = new Promise((resolve) => server.once('exit', resolve));
-  server.kill('SIGTERM');
-  const timer = setTimeout(() => server.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
-}
-
-// ---------------------------------------------------------------------------------------
-// Browser helpers
-
-/**
- * A new page that records console errors, uncaught exceptions and CSP violations.
- * @param {{width: number, height: number}} [viewport]
- */
-async function openPage(viewport) {
-  const page = await context.newPage();
-  if (viewport) await page.setViewportSize(viewport);
-  const problems = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  // Quick exit goes to the neutral site: answer it here, so nothing leaves this machine.
-  await page.route(`${EXIT_SITE}**`, (route) =>
-    route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>Weather</title><h1>Weather</h1>' }),
-  );
-  return { page, problems };
-}
-
-/** Fail with the page's console errors, page errors and CSP violations (if any). */
-async function assertNoProblems(page, problems, { allow = [] } = {}) {
-  let csp = [];
-  try {
-    csp = await page.evaluate(() => window.__harbourCspViolations ?? []);
-  } catch {
-    // the page has navigated away (for example after quick exit)
-  }
-  const all = [...problems, ...csp.map((v) => `CSP violation: ${v}`)].filter((p) => !allow.some((re) => re.test(p)));
-  assert.deepEqual(all, [], `problems on ${page.url()}:\n  ${all.join('\n  ')}`);
-}
-
-function formatViolations(violations) {
-  return violations
-    .map((v) => {
-      const nodes = v.nodes
-        .slice(0, 5)
-        .map((n) => `      at ${n.target.join(' ')}\n        ${String(n.failureSummary || '').replace(/\n/g, '\n        ')}`)
-        .join('\n');
-      return `  [${v.impact}] ${v.id}: ${v.help}\n    ${v.helpUrl}\n${nodes}`;
-    })
-    .join('\n');
-}
-
-/** Run axe-core (WCAG 2.2 AA) on the page and require zero violations. */
-async function assertAccessible(page, label) {
-  const loaded = await page.evaluate(() => typeof window.axe !== 'undefined');
-  if (!loaded) await page.addScriptTag({ url: '/__e2e__/axe.min.js' });
-  const result = await page.evaluate(
-    (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
-    AXE_TAGS,
-  );
-  assert.equal(
-    result.violations.length,
-    0,
-    `axe found ${result.violations.length} accessibility violation(s) on ${label}:\n${formatViolations(result.violations)}`,
-  );
-}
-
-async function screenshot(page, name) {
-  await mkdir(screenshots, { recursive: true });
-  await page.screenshot({ path: path.join(screenshots, name), fullPage: true });
-}
+/** A new page (in the shared context) that records console errors, page errors and CSP violations. */
+const openPage = (viewport) => openPageIn(context, viewport);
 
 const url = (p) => new URL(p, baseUrl).href;
-
-async function h1Text(page) {
-  return (await page.locator('main h1').first().textContent())?.trim();
-}
-
-async function focusedDescription(page) {
-  return page.evaluate(() => {
-    const el = document.activeElement;
-    return el ? { tag: el.tagName.toLowerCase(), id: el.id, text: (el.textContent || '').trim() } : null;
-  });
-}
 
 /** The four national contacts with their links, as shown on the urgent-help page. */
 async function assertCoreContacts(page) {
@@ -213,41 +70,18 @@ if (!process.env.HARBOUR_BIN) {
   });
 } else describe('Harbour web shell', { timeout: 90_000 }, () => {
   before(async () => {
-    baseUrl = await startServer();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
-    // Record CSP violations in every document.
-    await context.addInitScript(() => {
-      window.__harbourCspViolations = [];
-      document.addEventListener('securitypolicyviolation', (e) => {
-        window.__harbourCspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || '(inline)'} in ${e.sourceFile || 'document'}:${e.lineNumber}`);
-      });
-    });
-    // Only 127.0.0.1: everything else is refused and reported (pages answer the exit site).
-    // axe-core is served from node_modules at a same-origin path, so the strict CSP
-    // (script-src 'self') stays on while it runs.
-    await context.route('**/*', (route) => {
-      const target = new URL(route.request().url());
-      if (target.hostname !== '127.0.0.1') {
-        externalRequests.push(target.href);
-        return route.abort('blockedbyclient');
-      }
-      if (target.pathname === '/__e2e__/axe.min.js') {
-        return route.fulfill({ status: 200, contentType: 'text/javascript', path: axePath });
-      }
-      return route.continue();
-    });
+    server = await startServer();
+    baseUrl = server.baseUrl;
+    browser = await launchBrowser();
+    // Records CSP violations in every document; only 127.0.0.1 is contacted (anything else is
+    // refused and reported); axe-core is served same-origin.
+    context = await newContext(browser, externalRequests);
   });
 
   after(async () => {
     await context?.close().catch(() => {});
     await browser?.close().catch(() => {});
-    await stopServer();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await server?.stop();
   });
 
   test('the server sends the strict CSP with the page', async () => {

@@ -193,12 +193,13 @@ WssClient::WssClient(std::uint16_t port, TlsOptions tls) : impl_(std::make_uniqu
 
 WssClient::~WssClient() = default;
 
-int WssClient::connect(const std::string& target, const std::optional<std::string>& origin) {
+int WssClient::connect(const std::string& target, const std::optional<std::string>& origin, const std::string& cookie) {
   auto& ws = *impl_->ws;
   beast::get_lowest_layer(ws).connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), impl_->port));
   const std::string host = "127.0.0.1:" + std::to_string(impl_->port);
-  ws.set_option(websocket::stream_base::decorator([origin](websocket::request_type& req) {
+  ws.set_option(websocket::stream_base::decorator([origin, cookie](websocket::request_type& req) {
     if (origin) req.set(bhttp::field::origin, *origin);
+    if (!cookie.empty()) req.set(bhttp::field::cookie, cookie);
   }));
   bool done = false;
   beast::error_code result;

@@ -59,7 +59,8 @@ class WssClient {
   WssClient(std::uint16_t port, TlsOptions tls);
   ~WssClient();
   // Upgrades at `target`. Returns the HTTP status of a refused upgrade, 101 on success.
-  int connect(const std::string& target = "/ws", const std::optional<std::string>& origin = std::nullopt);
+  int connect(const std::string& target = "/ws", const std::optional<std::string>& origin = std::nullopt,
+              const std::string& cookie = "");
   void send_text(const std::string& text);
   // Next text message, or nullopt on timeout or close (then close_info() tells why).
   std::optional<std::string> read(std::chrono::milliseconds timeout = std::chrono::seconds(5));

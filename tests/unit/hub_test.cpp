@@ -11,7 +11,9 @@ using namespace harbour::live;
 namespace {
 struct Recorder : Subscriber {
   std::vector<std::string> got;
+  std::vector<int> ended;
   void deliver(const Payload& event) override { got.push_back(*event); }
+  void end(int code, const std::string&) override { ended.push_back(code); }
 };
 }  // namespace
 
@@ -31,6 +33,7 @@ TEST(Hub, EventIsSerialisedOnceAndShared) {
   struct Keeper : Subscriber {
     std::vector<Payload> kept;
     void deliver(const Payload& e) override { kept.push_back(e); }
+    void end(int, const std::string&) override {}
   };
   auto a = std::make_shared<Keeper>();
   auto b = std::make_shared<Keeper>();
@@ -69,6 +72,7 @@ TEST(Hub, ConcurrentPublishAndSubscribeIsSafe) {
   struct Counter : Subscriber {
     std::atomic<int> n{0};
     void deliver(const Payload&) override { n.fetch_add(1); }
+    void end(int, const std::string&) override {}
   };
   auto c = std::make_shared<Counter>();
   hub.subscribe("t", c);
@@ -84,6 +88,19 @@ TEST(Hub, ConcurrentPublishAndSubscribeIsSafe) {
   stop = true;
   churn.join();
   EXPECT_EQ(c->n.load(), 20000);
+}
+
+TEST(Hub, EndTopicEndsItsSubscribersAndForgetsTheTopic) {
+  Hub hub;
+  auto a = std::make_shared<Recorder>();
+  auto b = std::make_shared<Recorder>();
+  hub.subscribe("session:1", a);
+  hub.subscribe("session:2", b);
+  EXPECT_EQ(hub.end_topic("session:1", 4001, "signed out"), 1u);
+  EXPECT_EQ(a->ended, std::vector<int>{4001});
+  EXPECT_TRUE(b->ended.empty());
+  EXPECT_EQ(hub.subscriber_count("session:1"), 0u);
+  EXPECT_EQ(hub.end_topic("session:1", 4001, "again"), 0u);
 }
 
 TEST(OutboundQueue, RefusesFramesBeyondTheFrameLimit) {

@@ -55,7 +55,7 @@ const Row kTable[] = {
     {"POST /api/v1/accounts", "/api/v1/accounts", R"({"token":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","pseudonym":"Calm Sea","password":"a long river of quiet stones","accepted_guidelines_version":1})", {O, O, O, O, O, O, O, O, O, O}},
     {"POST /api/v1/invitations/redeem", "/api/v1/invitations/redeem", R"({"token":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","accepted_guidelines_version":1})", {U, O, O, O, O, O, O, F, U, O}},
     {"POST /api/v1/session", "/api/v1/session", R"({"pseudonym":"Nobody","password":"wrong wrong wrong wrong"})", {O, O, O, O, O, O, O, O, O, O}},
-    {"GET /api/v1/session", "/api/v1/session", "", {U, O, O, O, O, O, O, O, U, O}},
+    {"GET /api/v1/session", "/api/v1/session", "", {O, O, O, O, O, O, O, O, O, O}},  // {"user":null} when signed out
     {"DELETE /api/v1/session", "/api/v1/session", "", {O, O, O, O, O, O, O, O, O, O}},
     {"POST /api/v1/session/end-all", "/api/v1/session/end-all", "{}", {U, O, O, O, O, O, O, F, U, O}},
     // Invitations: clinicians invite members and carers in their own network; admins anywhere.
@@ -66,6 +66,8 @@ const Row kTable[] = {
     {"GET /api/v1/networks/{slug}/invitations", "/api/v1/networks/default/invitations", "", {U, F, F, F, F, O, O, F, U, F}},
     {"GET /api/v1/networks/{slug}/invitations", "/api/v1/networks/perinatal/invitations", "", {U, N, N, N, N, N, O, F, U, N}},
     {"DELETE /api/v1/invitations/{id}", "/api/v1/invitations/{invitation}", "", {U, F, F, F, F, O, O, F, U, F}},
+    // The WebSocket upgrade's gate (net/ asks it before accepting a socket).
+    {"GET /ws", "/ws", "", {U, O, O, O, O, O, O, F, U, O}},
     {"POST /api/v1/account/totp/enrol", "/api/v1/account/totp/enrol", "{}", {U, O, O, O, O, O, O, F, U, O}},
     {"POST /api/v1/account/totp/confirm", "/api/v1/account/totp/confirm", R"({"code":"000000"})", {U, O, O, O, O, O, O, F, U, O}},
     {"POST /api/v1/session/second-factor", "/api/v1/session/second-factor", R"({"code":"000000"})", {U, O, O, O, O, O, O, F, U, O}},

@@ -49,3 +49,10 @@ export function arrowRightCircleIcon() {
 export function insetText(...children) {
   return h('div', { class: 'nhsuk-inset-text' }, h('span', { class: 'nhsuk-u-visually-hidden', text: 'Information: ' }), ...children);
 }
+
+/** Replace an element's children, with the same rules as h() (null, false skipped; arrays flattened). */
+export function setChildren(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}

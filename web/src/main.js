@@ -1,9 +1,15 @@
 // Harbour web client: entry point.
+import { installAccountHeader } from './header.js';
 import { installQuickExit } from './quick-exit.js';
 import { Router } from './router.js';
+import { refreshSession } from './session.js';
+import { accountPage } from './pages/account.js';
 import { homePage } from './pages/home.js';
 import { accessibilityPage, privacyPage } from './pages/info.js';
+import { joinPage } from './pages/join.js';
 import { notFoundPage } from './pages/not-found.js';
+import { signInPage } from './pages/sign-in.js';
+import { staffInvitationsPage } from './pages/staff-invitations.js';
 import { urgentHelpPage } from './pages/urgent-help.js';
 
 function installSkipLink() {
@@ -22,6 +28,9 @@ function boot() {
   installSkipLink();
   const main = document.getElementById('maincontent');
   if (!main) return;
+  // Who is signed in: asked once now (and again after signing in or out).
+  refreshSession();
+  let header = null;
   const router = new Router(
     main,
     {
@@ -29,9 +38,15 @@ function boot() {
       '/urgent-help': urgentHelpPage,
       '/accessibility': accessibilityPage,
       '/privacy': privacyPage,
+      '/join': joinPage,
+      '/sign-in': signInPage,
+      '/account': accountPage,
+      '/staff/invitations': staffInvitationsPage,
     },
     notFoundPage,
+    { onShow: () => header?.update() },
   );
+  header = installAccountHeader(router);
   router.start();
 }
 

@@ -12,6 +12,8 @@ const SITE_NAME = 'Harbour';
  * @property {URL} url the URL being shown
  * @property {AbortSignal} signal aborted when the person leaves this page
  * @property {(title: string) => void} setTitle change the page title after rendering
+ * @property {(href: string, options?: {replace?: boolean}) => void} navigate go to another
+ *   page of the app (replace: without adding a history entry, for redirects)
  *
  * @typedef {object} Page
  * @property {string} title
@@ -23,11 +25,13 @@ export class Router {
    * @param {HTMLElement} main the element that holds the page
    * @param {Record<string, Page>} routes exact paths
    * @param {Page} notFound
+   * @param {{onShow?: (url: URL) => void}} [hooks] onShow: after each page is shown
    */
-  constructor(main, routes, notFound) {
+  constructor(main, routes, notFound, hooks = {}) {
     this.main = main;
     this.routes = routes;
     this.notFound = notFound;
+    this.hooks = hooks;
     this.current = null; // pathname + search of the page on show
     this.controller = null;
   }
@@ -38,10 +42,17 @@ export class Router {
     this.show({ focus: false, scroll: false });
   }
 
-  /** Go to a same-origin path, adding a history entry. */
-  navigate(href, { replace = false } = {}) {
+  /**
+   * Go to a same-origin path, adding a history entry (or replacing the current one).
+   * force: show the page again even if it is the one on show (for example after signing out).
+   */
+  navigate(href, { replace = false, force = false } = {}) {
     const url = new URL(href, window.location.href);
     const key = url.pathname + url.search;
+    if (force) {
+      if (key === this.current) replace = true; // no second history entry for the same page
+      this.current = null;
+    }
     if (key === this.current && !url.hash) {
       // Same page: just move focus to its heading again.
       focusHeading(this.main);
@@ -87,8 +98,14 @@ export class Router {
 
     setTitle(page.title);
     this.main.replaceChildren();
-    page.render(this.main, { url, signal: this.controller.signal, setTitle });
+    page.render(this.main, {
+      url,
+      signal: this.controller.signal,
+      setTitle,
+      navigate: (href, options) => this.navigate(href, options),
+    });
     updateCurrentLinks(url.pathname);
+    this.hooks.onShow?.(url);
 
     if (scroll) window.scrollTo(0, 0);
     if (focus) focusHeading(this.main);
@@ -107,7 +124,7 @@ function focusHeading(main) {
 }
 
 /** Mark links to the page on show with aria-current="page" (in the header and footer). */
-function updateCurrentLinks(pathname) {
+export function updateCurrentLinks(pathname = window.location.pathname) {
   for (const link of document.querySelectorAll('header a[href], footer a[href]')) {
     if (!(link instanceof HTMLAnchorElement)) continue;
     const url = new URL(link.href);

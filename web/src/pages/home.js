@@ -1,6 +1,8 @@
 // Home: what Harbour is, how to join, and whether the server can be reached.
 import { getJson } from '../api.js';
 import { h, insetText } from '../dom.js';
+import { takeFlashBanner } from '../flash.js';
+import { onSessionChange } from '../session.js';
 
 export const homePage = {
   title: 'Harbour',
@@ -11,6 +13,16 @@ export const homePage = {
       'Checking whether Harbour can be reached\u2026',
     );
 
+    // Signed in or not: a pointer to the account, or to the sign-in page.
+    const account = h('p', { id: 'home-account' });
+    onSessionChange((state) => {
+      if (state.status === 'signed-in' && state.session) {
+        account.replaceChildren('You are signed in as ', h('strong', { text: state.session.user.pseudonym }), '. ', h('a', { href: '/account', text: 'Go to your account' }), '.');
+      } else if (state.status !== 'loading') {
+        account.replaceChildren('Already joined? ', h('a', { href: '/sign-in', text: 'Sign in to Harbour' }), '.');
+      }
+    }, signal);
+
     main.append(
       h(
         'div',
@@ -18,6 +30,7 @@ export const homePage = {
         h(
           'div',
           { class: 'nhsuk-grid-column-two-thirds' },
+          takeFlashBanner(),
           h('h1', { text: 'Welcome to Harbour' }),
           h('p', {
             class: 'nhsuk-lede-text',
@@ -34,7 +47,8 @@ export const homePage = {
           insetText(
             h('p', {}, h('strong', { text: 'Invitation needed:' }), ' your therapist will send you an invitation.'),
           ),
-          h('p', { text: 'You will be able to sign in here once you have your invitation.' }),
+          h('p', {}, 'When you have your invitation, open its link to ', h('a', { href: '/join', text: 'join Harbour' }), '.'),
+          account,
           h('h2', { class: 'nhsuk-heading-m', text: 'If you need help now' }),
           h(
             'p',

@@ -1,0 +1,19 @@
+// The WebSocket upgrade's gate: the net layer asks this route, on a worker thread, whether the
+// upgrade request belongs to a signed-in person before it accepts the socket (DESIGN.md §6).
+#include "api/routes.hpp"
+
+#include "services/authorizer.hpp"
+#include "services/services.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace harbour::api {
+
+void add_live_routes(http::Router& router) {
+  router.add(http::Method::Get, "/ws", [](const http::Request&, http::Context& ctx) {
+    const auto& p = services::require_signed_in(ctx.principal.get());
+    return http::Response::json(200, {{"user_id", p.user_id}, {"session_id", p.session_id}});
+  });
+}
+
+}  // namespace harbour::api

@@ -1,0 +1,277 @@
+// Shared helpers for the browser tests: start the real harbour server, drive Debian's Chromium
+// through playwright-core, check pages with axe-core, and record console errors and CSP
+// violations.
+//
+// Only 127.0.0.1 is contacted: any other request is blocked and recorded, and the quick-exit
+// site is answered locally. axe-core is served from node_modules at a same-origin path, so the
+// strict CSP (script-src 'self') stays on while it runs.
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const here = path.dirname(fileURLToPath(import.meta.url));
+export const repo = path.resolve(here, '..', '..');
+export const webRoot = path.join(repo, 'web', 'dist');
+export const screenshots = path.join(here, 'screenshots');
+const axePath = path.join(here, 'node_modules', 'axe-core', 'axe.min.js');
+const CHROMIUM = process.env.HARBOUR_CHROMIUM || '/usr/bin/chromium';
+export const EXIT_SITE = 'https://www.bbc.co.uk/weather';
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+const LISTEN_TIMEOUT_MS = 20_000;
+
+/**
+ * The signed-out check every page makes (GET /api/v1/session answers 401 when nobody is signed
+ * in): Chromium logs that as "Failed to load resource", and it is expected.
+ */
+export const SIGNED_OUT_PROBE = /^console error: Failed to load resource: the server responded with a status of 401\b.*\(at [^)]*\/api\/v1\/session\)$/;
+
+/**
+ * The "Failed to load resource" console line of an expected error reply, for allow lists.
+ * @param {number} status
+ * @param {string} pathPattern a regular expression source for the path under /api/v1
+ */
+export function failedResponse(status, pathPattern) {
+  return new RegExp(`^console error: Failed to load resource: the server responded with a status of ${status}\\b.*\\(at [^)]*/api/v1${pathPattern}\\)$`);
+}
+
+// ---------------------------------------------------------------------------------------
+// Server
+
+/** The harbour binary from HARBOUR_BIN, checked. */
+export function harbourBin() {
+  const bin = process.env.HARBOUR_BIN;
+  if (!bin) {
+    throw new Error('HARBOUR_BIN is not set: point it at the harbour binary, e.g. HARBOUR_BIN=build/release/harbour');
+  }
+  if (!existsSync(bin)) throw new Error(`HARBOUR_BIN=${bin} does not exist (build the server first)`);
+  return bin;
+}
+
+/**
+ * Start `HARBOUR_BIN serve` on 127.0.0.1 (ephemeral port, fresh data folder, web root web/dist).
+ * @returns {Promise<{baseUrl: string, dataDir: string, stdout: string[], log: () => string,
+ *   waitForStdout: (re: RegExp, timeoutMs?: number) => Promise<string>, stop: () => Promise<void>}>}
+ */
+export async function startServer() {
+  const bin = harbourBin();
+  if (!existsSync(path.join(webRoot, 'index.html'))) {
+    throw new Error(`${webRoot}/index.html is missing: build the web client first (cd web && npm ci && npm run build)`);
+  }
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'harbour-e2e-'));
+  const args = ['serve', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--web-root', webRoot];
+  const server = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let serverLog = [];
+  const stdout = [];
+  const stdoutWaiters = new Set();
+  readline.createInterface({ input: server.stdout }).on('line', (line) => {
+    stdout.push(line);
+    for (const w of [...stdoutWaiters]) w(line);
+  });
+  const tail = () => serverLog.slice(-20).join('\n');
+
+  const baseUrl = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`harbour did not log {"event":"listening"} within ${LISTEN_TIMEOUT_MS / 1000} s. Last log lines:\n${tail()}`));
+    }, LISTEN_TIMEOUT_MS);
+    const lines = readline.createInterface({ input: server.stderr });
+    lines.on('line', (line) => {
+      serverLog.push(line);
+      if (serverLog.length > 200) serverLog = serverLog.slice(-100);
+      let entry;
+      try {
+        entry = JSON.parse(line);
+      } catch {
+        return;
+      }
+      if (entry?.event === 'listening' && typeof entry.url === 'string') {
+        clearTimeout(timer);
+        const url = new URL(entry.url);
+        if (url.hostname !== '127.0.0.1') {
+          reject(new Error(`harbour listens on ${entry.url}; the test only talks to 127.0.0.1`));
+          return;
+        }
+        resolve(url.href);
+      }
+    });
+    server.once('error', (err) => {
+      clearTimeout(timer);
+      reject(new Error(`could not start ${bin}: ${err.message}`));
+    });
+    server.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`harbour exited early (code ${code}, signal ${signal}). Last log lines:\n${tail()}`));
+    });
+  });
+
+  return {
+    baseUrl,
+    dataDir,
+    stdout,
+    log: tail,
+    /** The first stdout line (so far or still to come) that matches. */
+    waitForStdout(re, timeoutMs = 5000) {
+      const found = stdout.find((l) => re.test(l));
+      if (found) return Promise.resolve(found);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          stdoutWaiters.delete(waiter);
+          reject(new Error(`harbour printed no line matching ${re} on stdout within ${timeoutMs} ms. Stdout so far:\n${stdout.join('\n')}`));
+        }, timeoutMs);
+        const waiter = (line) => {
+          if (!re.test(line)) return;
+          clearTimeout(timer);
+          stdoutWaiters.delete(waiter);
+          resolve(line);
+        };
+        stdoutWaiters.add(waiter);
+      });
+    },
+    async stop() {
+      if (server.exitCode === null && server.signalCode === null) {
+        const exited = new Promise((resolve) => server.once('exit', resolve));
+        server.kill('SIGTERM');
+        const timer = setTimeout(() => server.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(timer);
+      }
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Run `HARBOUR_BIN ...args` to completion; resolves with its stdout. */
+export function runHarbour(args, { timeoutMs = 20_000 } = {}) {
+  const bin = harbourBin();
+  return new Promise((resolve, reject) => {
+    execFile(bin, args, { timeout: timeoutMs }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`harbour ${args.join(' ')} failed: ${err.message}\n${stderr}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Browser
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/**
+ * A browser context (its own cookies: one person) that records CSP violations, refuses
+ * anything but 127.0.0.1 (adding it to `externalRequests`), and serves axe-core same-origin.
+ * @param {import('playwright-core').Browser} browser
+ * @param {string[]} externalRequests
+ */
+export async function newContext(browser, externalRequests, options = {}) {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 }, locale: 'en-GB', ...options });
+  await context.addInitScript(() => {
+    window.__harbourCspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__harbourCspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || '(inline)'} in ${e.sourceFile || 'document'}:${e.lineNumber}`);
+    });
+  });
+  await context.route('**/*', (route) => {
+    const target = new URL(route.request().url());
+    if (target.hostname !== '127.0.0.1') {
+      externalRequests.push(target.href);
+      return route.abort('blockedbyclient');
+    }
+    if (target.pathname === '/__e2e__/axe.min.js') {
+      return route.fulfill({ status: 200, contentType: 'text/javascript', path: axePath });
+    }
+    return route.continue();
+  });
+  return context;
+}
+
+/**
+ * A new page that records console errors, uncaught exceptions and CSP violations.
+ * @param {import('playwright-core').BrowserContext} context
+ * @param {{width: number, height: number}} [viewport]
+ */
+export async function openPage(context, viewport) {
+  const page = await context.newPage();
+  if (viewport) await page.setViewportSize(viewport);
+  const problems = [];
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const where = msg.location()?.url;
+    problems.push(`console error: ${msg.text()}${where ? ` (at ${where})` : ''}`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  // Quick exit goes to the neutral site: answer it here, so nothing leaves this machine.
+  await page.route(`${EXIT_SITE}**`, (route) =>
+    route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>Weather</title><h1>Weather</h1>' }),
+  );
+  return { page, problems };
+}
+
+/**
+ * Fail with the page's console errors, page errors and CSP violations (if any). The signed-out
+ * session check is always allowed; `allow` adds more patterns.
+ */
+export async function assertNoProblems(page, problems, { allow = [] } = {}) {
+  let csp = [];
+  try {
+    csp = await page.evaluate(() => window.__harbourCspViolations ?? []);
+  } catch {
+    // the page has navigated away (for example after quick exit)
+  }
+  const allowed = [SIGNED_OUT_PROBE, ...allow];
+  const all = [...problems, ...csp.map((v) => `CSP violation: ${v}`)].filter((p) => !allowed.some((re) => re.test(p)));
+  assert.deepEqual(all, [], `problems on ${page.url()}:\n  ${all.join('\n  ')}`);
+}
+
+function formatViolations(violations) {
+  return violations
+    .map((v) => {
+      const nodes = v.nodes
+        .slice(0, 5)
+        .map((n) => `      at ${n.target.join(' ')}\n        ${String(n.failureSummary || '').replace(/\n/g, '\n        ')}`)
+        .join('\n');
+      return `  [${v.impact}] ${v.id}: ${v.help}\n    ${v.helpUrl}\n${nodes}`;
+    })
+    .join('\n');
+}
+
+/** Run axe-core (WCAG 2.2 AA) on the page and require zero violations. */
+export async function assertAccessible(page, label) {
+  const loaded = await page.evaluate(() => typeof window.axe !== 'undefined');
+  if (!loaded) await page.addScriptTag({ url: '/__e2e__/axe.min.js' });
+  const result = await page.evaluate(
+    (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
+    AXE_TAGS,
+  );
+  assert.equal(
+    result.violations.length,
+    0,
+    `axe found ${result.violations.length} accessibility violation(s) on ${label}:\n${formatViolations(result.violations)}`,
+  );
+}
+
+export async function screenshot(page, name) {
+  await mkdir(screenshots, { recursive: true });
+  await page.screenshot({ path: path.join(screenshots, name), fullPage: true });
+}
+
+export async function h1Text(page) {
+  return (await page.locator('main h1').first().textContent())?.trim();
+}
+
+export async function focusedDescription(page) {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    return el ? { tag: el.tagName.toLowerCase(), id: el.id, text: (el.textContent || '').trim() } : null;
+  });
+}
