@@ -26,4 +26,17 @@ std::string audit_ip_ref(std::string_view ip) {
   return core::hex_encode(std::string_view(reinterpret_cast<const char*>(mac.data()), mac.size())).substr(0, 16);
 }
 
+std::string keyed_hash_hex(std::string_view purpose, std::string_view value) {
+  std::string key;
+  {
+    std::lock_guard lock(g_mutex);
+    key = g_key;
+  }
+  std::string message(purpose);
+  message.push_back('\0');
+  message.append(value);
+  const auto mac = core::hmac_sha256(key, message);
+  return core::hex_encode(std::string_view(reinterpret_cast<const char*>(mac.data()), mac.size()));
+}
+
 }  // namespace harbour::services

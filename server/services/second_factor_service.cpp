@@ -62,7 +62,7 @@ std::vector<std::string> SecondFactorService::confirm(const Principal* who, std:
   if (!step) throw wrong_code();
   auto codes = new_recovery_codes(10);
   std::vector<std::string> hashes;
-  for (const auto& c : codes) hashes.push_back(recovery_code_hash(normalise_recovery_code(c)));
+  for (const auto& c : codes) hashes.push_back(keyed_hash_hex("recovery_code", normalise_recovery_code(c)));
   const auto now = core::format_utc_ms(meta.now);
   run_audited(db_, audit_written_, [&](store::Connection& c) {
     store::set_totp(c, p.user_id, *user->totp_secret, true);
@@ -84,7 +84,7 @@ void SecondFactorService::verify(const Principal* who, std::string_view code, st
   }
   const auto now = core::format_utc_ms(meta.now);
   if (!recovery_code.empty()) {
-    const auto hash = recovery_code_hash(normalise_recovery_code(recovery_code));
+    const auto hash = keyed_hash_hex("recovery_code", normalise_recovery_code(recovery_code));
     const bool ok = run_audited(db_, audit_written_, [&](store::Connection& c) {
       const bool used = store::use_recovery_code(c, p.user_id, hash, now);
       auto e = entry(p, "auth.recovery_code_use", meta);
