@@ -305,10 +305,12 @@ if (!process.env.HARBOUR_BIN) {
     assert.match(await page.locator('main').innerText(), /staff invitation/);
     await fillJoinForm(page, { pseudonym: ADMIN, password: ADMIN_PASSWORD });
     await page.click('#join-form button[type="submit"]');
-    await page.waitForURL(url('/'), WAIT);
+    // Staff go straight on to set up two-step sign-in (two-step.test.mjs goes through it).
+    await page.waitForURL(url('/account/two-step'), WAIT);
     assert.equal(await headerPseudonym(page), ADMIN);
     assert.match(await page.locator('#flash').innerText(), /two-step sign-in/);
-    await assertAccessible(page, 'the home page after an admin joined');
+    await page.locator('#two-step-start').waitFor(WAIT);
+    await assertAccessible(page, 'the two-step set-up page after an admin joined');
 
     // Staff invitations: the API asks for the second factor, and the page explains.
     await page.goto(url('/staff/invitations'));
@@ -316,6 +318,10 @@ if (!process.env.HARBOUR_BIN) {
     assert.match(page.url(), /\/staff\/invitations\?network=[a-z0-9-]+$/);
     assert.equal(await page.locator('#invite-form').count(), 0, 'no form without the second factor');
     assert.match(await page.locator('main').innerText(), /not set up two-step sign-in/);
+    // ...and links to setting it up, coming back here afterwards.
+    const action = page.locator('#second-factor-action');
+    assert.equal((await action.textContent()).trim(), 'Set up two-step sign-in');
+    assert.match(await action.getAttribute('href'), /^\/account\/two-step\?next=%2Fstaff%2Finvitations%3Fnetwork%3D[a-z0-9-]+$/);
     await assertAccessible(page, 'the staff invitations page without the second factor');
     await screenshot(page, 'staff-invitations-second-factor.png');
     await assertNoProblems(page, problems, { allow: [failed(403, '/networks/[a-z0-9-]+/invitations')] });

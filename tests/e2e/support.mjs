@@ -55,16 +55,17 @@ export function harbourBin() {
 
 /**
  * Start `HARBOUR_BIN serve` on 127.0.0.1 (ephemeral port, fresh data folder, web root web/dist).
+ * @param {{args?: string[]}} [options] args: more arguments for `serve` (for example ['--demo'])
  * @returns {Promise<{baseUrl: string, dataDir: string, stdout: string[], log: () => string,
  *   waitForStdout: (re: RegExp, timeoutMs?: number) => Promise<string>, stop: () => Promise<void>}>}
  */
-export async function startServer() {
+export async function startServer({ args: extraArgs = [] } = {}) {
   const bin = harbourBin();
   if (!existsSync(path.join(webRoot, 'index.html'))) {
     throw new Error(`${webRoot}/index.html is missing: build the web client first (cd web && npm ci && npm run build)`);
   }
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'harbour-e2e-'));
-  const args = ['serve', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--web-root', webRoot];
+  const args = ['serve', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--web-root', webRoot, ...extraArgs];
   const server = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let serverLog = [];
   const stdout = [];
@@ -262,6 +263,8 @@ export async function assertAccessible(page, label) {
 
 export async function screenshot(page, name) {
   await mkdir(screenshots, { recursive: true });
+  // From the top: a full-page shot of a scrolled page draws the sticky quick-exit bar mid-header.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(screenshots, name), fullPage: true });
 }
 

@@ -5,16 +5,28 @@ import { successBanner } from './forms.js';
 
 /** @type {{heading: string, body?: string|string[], problem: boolean}|null} */
 let message = null;
+/** The message the last page took (or null), so a page that redirects can pass it on. */
+let lastTaken = null;
 
 /** Keep a message for the next page (problem: true for something that went wrong). */
 export function setFlash(heading, body, { problem = false } = {}) {
   message = { heading, body, problem };
 }
 
+/**
+ * A page that sends the person straight on to another address (a redirect) calls this first,
+ * so the message it took is shown by the next page instead.
+ */
+export function carryFlash() {
+  if (!message && lastTaken) message = lastTaken;
+  lastTaken = null;
+}
+
 /** The message as an NHS.UK notification banner (or null), removing it. */
 export function takeFlashBanner() {
   const m = message;
   message = null;
+  lastTaken = m;
   if (!m) return null;
   if (!m.problem) return successBanner({ heading: m.heading, body: m.body, id: 'flash' });
   const body = m.body === undefined ? [] : Array.isArray(m.body) ? m.body : [m.body];

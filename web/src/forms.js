@@ -314,3 +314,27 @@ export function busy(button, isBusy, busyText) {
     button.removeAttribute('aria-disabled');
   }
 }
+
+/**
+ * A field for a 6-digit code from an authenticator app: a number keypad on phones, and the
+ * browser's one-time-code autofill. (A text input, not type=number: codes can start with 0.)
+ * @param {{id: string, label: string, hint?: any, labelClass?: string}} o
+ * @returns {Field}
+ */
+export function oneTimeCodeField(o) {
+  return textField({
+    id: o.id,
+    label: o.label,
+    labelClass: o.labelClass,
+    hint: o.hint,
+    autocomplete: 'one-time-code',
+    spellcheck: false,
+    width: 10,
+    attrs: { inputmode: 'numeric', autocapitalize: 'none', maxlength: '16' },
+  });
+}
+
+/** The digits of a typed code, with spaces and dashes taken out ("123 456" is "123456"). */
+export function codeDigits(value) {
+  return String(value ?? '').replace(/[\s-]/g, '');
+}

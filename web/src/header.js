@@ -23,7 +23,7 @@ function userIcon() {
 }
 
 // Pages where a "Sign in" link should not send the person back afterwards.
-const NO_RETURN = new Set(['/sign-in', '/join']);
+const NO_RETURN = new Set(['/sign-in', '/sign-in/two-step', '/join']);
 
 /** Where "Sign in" should bring the person back to: the page they are on. */
 function signInHref() {
@@ -41,6 +41,7 @@ export function installAccountHeader(router) {
   if (!nav) return { update() {} };
 
   let signInLink = null;
+  let codeLink = null; // "Two-step sign-in: code needed", which comes back to the page on show
 
   const render = (state) => {
     if (state.status === 'loading') {
@@ -48,6 +49,7 @@ export function installAccountHeader(router) {
       return;
     }
     const list = h('ul', { class: 'nhsuk-header__account-list' });
+    codeLink = null;
     if (state.status === 'signed-in' && state.session) {
       signInLink = null;
       const signOutButton = h('button', { class: 'nhsuk-header__account-button', type: 'button', id: 'header-sign-out', text: 'Sign out' });
@@ -70,6 +72,7 @@ export function installAccountHeader(router) {
           userIcon(),
           h('span', {}, h('span', { class: 'nhsuk-u-visually-hidden', text: 'Signed in as ' }), h('span', { id: 'header-pseudonym', text: state.session.user.pseudonym })),
         ),
+        ...[twoStepItem(state.session.second_factor)].filter(Boolean),
         h('li', { class: 'nhsuk-header__account-item' }, h('a', { class: 'nhsuk-header__account-link', href: '/account', text: 'Your account' })),
         h('li', { class: 'nhsuk-header__account-item' }, signOutButton),
       );
@@ -85,15 +88,38 @@ export function installAccountHeader(router) {
     if (hadFocus) document.getElementById('maincontent')?.focus();
   };
 
+  /** Staff only: the state of two-step sign-in, as a link to what to do about it. */
+  const twoStepItem = (sf) => {
+    if (!sf.required) return null;
+    let link;
+    if (sf.done) {
+      link = h('a', { class: 'nhsuk-header__account-link', href: '/account/two-step', id: 'header-two-step', text: 'Two-step sign-in: on' });
+    } else if (sf.enrolled) {
+      link = h('a', { class: 'nhsuk-header__account-link', href: secondStepHref(), id: 'header-two-step', text: 'Two-step sign-in: code needed' });
+      codeLink = link;
+    } else {
+      link = h('a', { class: 'nhsuk-header__account-link', href: '/account/two-step', id: 'header-two-step', text: 'Two-step sign-in: off' });
+    }
+    return h('li', { class: 'nhsuk-header__account-item' }, link);
+  };
+
   onSessionChange(render);
 
   return {
     /** After each page change: "Sign in" returns to this page, and aria-current follows. */
     update() {
       if (signInLink) signInLink.setAttribute('href', signInHref());
+      if (codeLink) codeLink.setAttribute('href', secondStepHref());
       markCurrent(nav);
     },
   };
+}
+
+/** Where "Two-step sign-in: code needed" goes: entering a code, then back to this page. */
+function secondStepHref() {
+  const here = window.location.pathname + window.location.search;
+  if (NO_RETURN.has(window.location.pathname) || here === '/') return '/sign-in/two-step';
+  return `/sign-in/two-step?next=${encodeURIComponent(here)}`;
 }
 
 function markCurrent(nav) {

@@ -4,11 +4,13 @@ import { installQuickExit } from './quick-exit.js';
 import { Router } from './router.js';
 import { refreshSession } from './session.js';
 import { accountPage } from './pages/account.js';
+import { accountTwoStepPage } from './pages/account-two-step.js';
 import { homePage } from './pages/home.js';
 import { accessibilityPage, privacyPage } from './pages/info.js';
 import { joinPage } from './pages/join.js';
 import { notFoundPage } from './pages/not-found.js';
 import { signInPage } from './pages/sign-in.js';
+import { signInTwoStepPage } from './pages/sign-in-two-step.js';
 import { staffInvitationsPage } from './pages/staff-invitations.js';
 import { urgentHelpPage } from './pages/urgent-help.js';
 
@@ -40,7 +42,9 @@ function boot() {
       '/privacy': privacyPage,
       '/join': joinPage,
       '/sign-in': signInPage,
+      '/sign-in/two-step': signInTwoStepPage,
       '/account': accountPage,
+      '/account/two-step': accountTwoStepPage,
       '/staff/invitations': staffInvitationsPage,
     },
     notFoundPage,

@@ -138,6 +138,39 @@ export async function signOut({ everywhere = false } = {}) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Two-step sign-in (staff)
+
+/** A path with ?next= added (left out when next is the home page). */
+export function withNext(path, next) {
+  return next && next !== '/' ? `${path}?next=${encodeURIComponent(next)}` : path;
+}
+
+/**
+ * Whether this person still has the second step to do: staff and admins who have not yet
+ * entered a code since signing in.
+ */
+export function needsSecondStep(session) {
+  const sf = session?.second_factor;
+  return Boolean(sf && sf.required && !sf.done);
+}
+
+/**
+ * The page that finishes the second step, coming back to `next` afterwards: entering a code
+ * (/sign-in/two-step), or, when two-step sign-in is not set up yet, setting it up
+ * (/account/two-step).
+ */
+export function secondStepPath(session, next = '/') {
+  const page = session?.second_factor?.enrolled ? '/sign-in/two-step' : '/account/two-step';
+  if (next.split('?')[0] === page) return next;
+  return withNext(page, next);
+}
+
+/** Where to go after signing in or joining: `next`, unless the second step comes first. */
+export function afterSignInPath(session, next = '/') {
+  return needsSecondStep(session) ? secondStepPath(session, next) : next;
+}
+
+// ---------------------------------------------------------------------------------------
 // Roles
 
 const ROLE_LABELS = {

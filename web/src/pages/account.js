@@ -2,11 +2,32 @@
 import { h, setChildren } from '../dom.js';
 import { setFlash, takeFlashBanner } from '../flash.js';
 import { busy } from '../forms.js';
-import { invitingNetworks, isStaffRole, roleTitle, signOut } from '../session.js';
+import { invitingNetworks, isStaffRole, roleTitle, signOut, withNext } from '../session.js';
 import { column, whenSignedIn } from './common.js';
 
 function row(key, ...value) {
-  return h('div', { class: 'nhsuk-summary-list__row' }, h('dt', { class: 'nhsuk-summary-list__key', text: key }), h('dd', { class: 'nhsuk-summary-list__value' }, ...value));
+  return h('div', { class: 'nhsuk-summary-list__row' }, h('dt', { class: 'nhsuk-summary-list__key' }, key), h('dd', { class: 'nhsuk-summary-list__value' }, ...value));
+}
+
+/** The two-step sign-in row: on or off, and what to do next. */
+function twoStepValue(sf) {
+  const state = (text) => h('span', { id: 'account-two-step', text });
+  if (!sf.enrolled) {
+    return [
+      h('p', {}, state('Off'), '. Staff tools stay locked until you set it up.'),
+      h('p', {}, h('a', { href: '/account/two-step', text: 'Set up two-step sign-in' })),
+    ];
+  }
+  if (sf.required && !sf.done) {
+    return [
+      h('p', {}, state('On'), '. You have not entered a code since you signed in, so staff tools are locked.'),
+      h('p', {}, h('a', { href: withNext('/sign-in/two-step', '/account'), text: 'Enter a code from your app' })),
+    ];
+  }
+  return [
+    h('p', {}, state('On'), '. You have entered a code from your app since you signed in.'),
+    h('p', {}, h('a', { href: '/account/two-step', text: 'About two-step sign-in' })),
+  ];
 }
 
 export const accountPage = {
@@ -34,9 +55,8 @@ function show(area, session, ctx) {
   const rows = [row('Name on Harbour', h('span', { id: 'account-pseudonym', text: user.pseudonym })), row('Communities', communities)];
   if (user.is_admin) rows.push(row('Administrator', 'Yes: you look after Harbour for everyone'));
   const staff = user.is_admin || memberships.some((m) => isStaffRole(m.role));
-  if (staff || sf.required) {
-    const text = sf.done ? 'Done for this sign-in' : sf.enrolled ? 'Set up, not yet done for this sign-in' : 'Not set up yet';
-    rows.push(row('Two-step sign-in', text));
+  if (staff || sf.required || sf.enrolled) {
+    rows.push(row(['Two-step ', h('span', { class: 'harbour-nowrap', text: 'sign-in' })], ...twoStepValue(sf)));
   }
 
   const parts = [h('dl', { class: 'nhsuk-summary-list' }, rows)];

@@ -60,7 +60,7 @@ export function safeNext(raw) {
   try {
     const url = new URL(raw, window.location.origin);
     if (url.origin !== window.location.origin) return '/';
-    if (url.pathname === '/sign-in' || url.pathname === '/join' || url.pathname.startsWith('/api/')) return '/';
+    if (url.pathname === '/sign-in' || url.pathname === '/sign-in/two-step' || url.pathname === '/join' || url.pathname.startsWith('/api/')) return '/';
     return url.pathname + url.search;
   } catch {
     return '/';

@@ -385,13 +385,11 @@ function showForm({ area, preview, summary, setHeading, ctx }) {
     setFlash(
       `Welcome to Harbour, ${shownName}. Your account is ready.`,
       staff
-        ? [
-            'Because you are staff, you must set up two-step sign-in next. Until you do, staff tools such as invitations stay locked.',
-            'The page to set up two-step sign-in is not ready yet.',
-          ]
+        ? [`You have joined ${preview.networkName}.`, 'Because you are staff, the next step is to set up two-step sign-in.']
         : [`You have joined ${preview.networkName}.`],
     );
-    ctx.navigate('/', { replace: true });
+    // Staff set up two-step sign-in straight away (staff tools stay locked until they do).
+    ctx.navigate(staff ? '/account/two-step' : '/', { replace: true });
   });
 
 }

@@ -1,9 +1,9 @@
 // /sign-in[?next=/path]: pseudonym and password. Afterwards, back to where the person came from.
 import { ApiError, errorMessage, postJson } from '../api.js';
 import { h, setChildren } from '../dom.js';
-import { setFlash, takeFlashBanner } from '../flash.js';
+import { takeFlashBanner } from '../flash.js';
 import { busy, errorSummary, passwordField, textField } from '../forms.js';
-import { adoptSignIn, sessionReady } from '../session.js';
+import { adoptSignIn, afterSignInPath, needsSecondStep, secondStepPath, sessionReady, withNext } from '../session.js';
 import { column, loadingLine, safeNext } from './common.js';
 
 export const signInPage = {
@@ -21,7 +21,9 @@ export const signInPage = {
         setChildren(
           area,
           h('p', {}, 'You are already signed in as ', h('strong', { text: state.session.user.pseudonym }), '.'),
-          h('p', {}, h('a', { href: next, text: next === '/' ? 'Go to the Harbour home page' : 'Continue' })),
+          needsSecondStep(state.session)
+            ? h('p', {}, h('a', { href: secondStepPath(state.session, next), text: state.session.second_factor.enrolled ? 'Enter the code from your authenticator app' : 'Set up two-step sign-in' }))
+            : h('p', {}, h('a', { href: next, text: next === '/' ? 'Go to the Harbour home page' : 'Continue' })),
           h('p', {}, h('a', { href: '/account', text: 'Go to your account' })),
         );
         return;
@@ -87,13 +89,12 @@ export const signInPage = {
           showErrors([{ field, message }]);
           return;
         }
-        await adoptSignIn(reply);
-        if (reply?.second_factor_required === true) {
-          setFlash(`You are signed in as ${reply?.user?.pseudonym || name}.`, [
-            'Staff tools, such as invitations, need two-step sign-in. The page to set it up is not ready yet.',
-          ]);
-        }
-        ctx.navigate(next, { replace: true });
+        const state = await adoptSignIn(reply);
+        // Staff: the second step (a code from their app) comes next, then on to `next`.
+        let to = next;
+        if (state.session) to = afterSignInPath(state.session, next);
+        else if (reply?.second_factor_required === true) to = withNext('/sign-in/two-step', next);
+        ctx.navigate(to, { replace: true });
       });
     }
   },

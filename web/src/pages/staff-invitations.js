@@ -2,9 +2,9 @@
 // once, with a copy button), see the invitations of the network, and revoke open ones.
 import { ApiError, deleteJson, getJson, postJson } from '../api.js';
 import { h, insetText, setChildren } from '../dom.js';
-import { takeFlashBanner } from '../flash.js';
+import { carryFlash, takeFlashBanner } from '../flash.js';
 import { busy, errorSummary, radiosField, selectField, textField } from '../forms.js';
-import { invitingNetworks, refreshSession, roleTitle, withArticle, roleLabel } from '../session.js';
+import { invitingNetworks, refreshSession, roleTitle, withArticle, roleLabel, withNext } from '../session.js';
 import { column, formatDateTime, loadingLine, whenSignedIn } from './common.js';
 
 const SLUG_RE = /^[a-z0-9-]{2,40}$/;
@@ -56,6 +56,7 @@ function start({ area, heading, summary, session, ctx }) {
   if (!requested) {
     if (inviting.length === 1 || (inviting.length === 0 && session.user.is_admin)) {
       const slug = inviting.length === 1 ? inviting[0].network.slug : DEFAULT_NETWORK;
+      carryFlash();
       ctx.navigate(`/staff/invitations?network=${encodeURIComponent(slug)}`, { replace: true });
       return;
     }
@@ -116,8 +117,18 @@ function showNotFound(area) {
   );
 }
 
+/** The server asked for the second step: ask the session again (it may be out of date), then explain. */
 function showSecondFactorNeeded(page) {
-  const sf = page.session.second_factor;
+  page.summary.show([]);
+  refreshSession().then((state) => {
+    if (page.ctx.signal.aborted) return;
+    explainSecondFactor(page, state.session || page.session);
+  });
+}
+
+function explainSecondFactor(page, session) {
+  const sf = session.second_factor;
+  const here = page.ctx.url.pathname + page.ctx.url.search;
   page.heading.textContent = 'You need two-step sign-in to use staff tools';
   page.ctx.setTitle('You need two-step sign-in to use staff tools');
   setChildren(
@@ -134,7 +145,10 @@ function showSecondFactorNeeded(page) {
           : 'You have not set up two-step sign-in yet.',
       }),
     ),
-    h('p', { text: 'The page to set up two-step sign-in is not ready yet. Until it is, you cannot create or see invitations.' }),
+    sf.enrolled
+      ? h('a', { class: 'nhsuk-button', id: 'second-factor-action', draggable: 'false', href: withNext('/sign-in/two-step', here), text: 'Enter a code from your app' })
+      : h('a', { class: 'nhsuk-button', id: 'second-factor-action', draggable: 'false', href: withNext('/account/two-step', here), text: 'Set up two-step sign-in' }),
+    h('p', { text: 'Afterwards, you will come back to this page.' }),
     h('p', {}, h('a', { href: '/account', text: 'Go to your account' })),
   );
 }
