@@ -12,6 +12,8 @@ http::Router build_router() {
   add_account_routes(router);
   add_invitation_routes(router);
   add_second_factor_routes(router);
+  add_admin_routes(router);
+  add_data_routes(router);
   add_live_routes(router);
   return router;
 }

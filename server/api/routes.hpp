@@ -12,6 +12,8 @@ void add_network_routes(http::Router& router);
 void add_account_routes(http::Router& router);
 void add_invitation_routes(http::Router& router);
 void add_second_factor_routes(http::Router& router);
+void add_admin_routes(http::Router& router);
+void add_data_routes(http::Router& router);
 void add_live_routes(http::Router& router);
 
 // Every route of the JSON API.

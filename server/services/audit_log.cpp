@@ -81,6 +81,7 @@ constexpr std::string_view kActions[] = {
     "user.restore",              //
     "user.suspend",              //
     "user.unlock",               //
+    "user.view_private",         // an admin opened one person's private details (sign-ins, lock state)
     "wall.close",                // the live Wall opened and closed by staff
     "wall.open",                 //
 };

@@ -19,7 +19,9 @@ Services::Services(store::Database& db, live::Hub& hub, const core::Clock& clock
       hasher_(options_.argon2, options_.max_concurrent_hashes, std::chrono::seconds(5)),
       accounts_(db, sessions_, hasher_, [this] { audit_written(); }),
       invitations_(db, options_.public_url, options_.invitation_expiry, [this] { audit_written(); }),
-      second_factor_(db, [this] { audit_written(); }) {}
+      second_factor_(db, [this] { audit_written(); }),
+      admin_(db, sessions_, options_.audit_anchor, [this] { audit_written(); }),
+      data_rights_(db, sessions_, hasher_, [this] { audit_written(); }) {}
 
 bool Services::ready() {
   try {

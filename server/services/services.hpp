@@ -5,6 +5,8 @@
 #include "core/config.hpp"
 #include "live/hub.hpp"
 #include "services/account_service.hpp"
+#include "services/admin_service.hpp"
+#include "services/data_rights_service.hpp"
 #include "services/invitation_service.hpp"
 #include "services/network_service.hpp"
 #include "services/password_hasher.hpp"
@@ -43,6 +45,8 @@ class Services {
   AccountService& accounts() { return accounts_; }
   InvitationService& invitations() { return invitations_; }
   SecondFactorService& second_factor() { return second_factor_; }
+  AdminService& admin() { return admin_; }
+  DataRightsService& data_rights() { return data_rights_; }
   const std::string& trusted_proxy() const { return options_.trusted_proxy; }
 
   // Readiness: the database answers a read and the writer is running.
@@ -63,6 +67,8 @@ class Services {
   AccountService accounts_;
   InvitationService invitations_;
   SecondFactorService second_factor_;
+  AdminService admin_;
+  DataRightsService data_rights_;
   std::mutex anchor_mutex_;
   std::int64_t anchored_id_ = -1;
 };

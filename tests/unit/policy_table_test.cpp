@@ -71,6 +71,17 @@ const Row kTable[] = {
     {"POST /api/v1/account/totp/enrol", "/api/v1/account/totp/enrol", "{}", {U, O, O, O, O, O, O, F, U, O}},
     {"POST /api/v1/account/totp/confirm", "/api/v1/account/totp/confirm", R"({"code":"000000"})", {U, O, O, O, O, O, O, F, U, O}},
     {"POST /api/v1/session/second-factor", "/api/v1/session/second-factor", R"({"code":"000000"})", {U, O, O, O, O, O, O, F, U, O}},
+    // Administration: admins with a completed second factor only. Targets that do not exist keep
+    // the fixture's people as they are (the admin's answer is then 404 user_not_found: allowed).
+    {"GET /api/v1/admin/users", "/api/v1/admin/users", "", {U, F, F, F, F, F, O, F, U, F}},
+    {"GET /api/v1/admin/users/{id}", "/api/v1/admin/users/1", "", {U, F, F, F, F, F, O, F, U, F}},
+    {"POST /api/v1/admin/users/{id}/suspend", "/api/v1/admin/users/999999/suspend", R"({"reason":"policy check"})", {U, F, F, F, F, F, O, F, U, F}},
+    {"POST /api/v1/admin/users/{id}/restore", "/api/v1/admin/users/999999/restore", R"({"reason":"policy check"})", {U, F, F, F, F, F, O, F, U, F}},
+    {"PUT /api/v1/admin/users/{id}/memberships/{slug}", "/api/v1/admin/users/999999/memberships/default", R"({"role":"member"})", {U, F, F, F, F, F, O, F, U, F}},
+    {"GET /api/v1/admin/audit", "/api/v1/admin/audit", "", {U, F, F, F, F, F, O, F, U, F}},
+    // Your data: anyone signed in, for themselves (a wrong password erases nothing).
+    {"GET /api/v1/account/export", "/api/v1/account/export", "", {U, O, O, O, O, O, O, F, U, O}},
+    {"POST /api/v1/account/erase", "/api/v1/account/erase", R"({"password":"not the password at all","content":"remove"})", {U, O, O, O, O, O, O, F, U, O}},
 };
 
 E classify(const http::Response& r) {
