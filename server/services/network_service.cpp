@@ -1,6 +1,8 @@
 #include "services/network_service.hpp"
 
 #include "core/app_error.hpp"
+#include "services/audit_log.hpp"
+#include "services/audited_write.hpp"
 #include "store/database.hpp"
 #include "store/network_repo.hpp"
 
@@ -36,11 +38,23 @@ NetworkSummary NetworkService::crisis_contacts(std::string_view slug) {
 }
 
 void NetworkService::configure_local_crisis_team(const core::CrisisTeam& team) {
-  db_.writer()
-      .run([&](store::Connection& c) {
-        store::set_local_crisis_team(c, "default", team.name, team.number, team.available);
-      })
-      .get();
+  const auto now = std::chrono::system_clock::now();
+  run_audited(db_, audit_written_, [&](store::Connection& c) {
+    const auto before = store::find_network_by_slug(c, "default");
+    store::set_local_crisis_team(c, "default", team.name, team.number, team.available);
+    const auto after = store::find_network_by_slug(c, "default");
+    if (!before || !after || before->crisis_contacts_json == after->crisis_contacts_json) return;
+    // A configuration change that people in crisis will see: recorded like any staff action.
+    AuditEntry e;
+    e.actor_role = "system";
+    e.action = "network.crisis_contacts_update";
+    e.target_type = "network";
+    e.target_id = after->slug;
+    e.network_id = after->id;
+    e.reason = "configuration: crisis.local_team_*";
+    e.details = {{"name", team.name}, {"number", team.number}, {"available", team.available}};
+    append_audit(c, e, now);
+  });
 }
 
 }  // namespace harbour::services

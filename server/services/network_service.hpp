@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -26,7 +27,8 @@ bool valid_network_slug(std::string_view slug) noexcept;
 
 class NetworkService {
  public:
-  explicit NetworkService(store::Database& db) : db_(db) {}
+  NetworkService(store::Database& db, std::function<void()> audit_written)
+      : db_(db), audit_written_(std::move(audit_written)) {}
 
   // Throws AppError{NotFound, "network_not_found"}. Contacts without a number or URL (a local
   // team not configured yet) are left out so nobody is shown a dead end.
@@ -37,6 +39,7 @@ class NetworkService {
 
  private:
   store::Database& db_;
+  std::function<void()> audit_written_;
 };
 
 }  // namespace harbour::services

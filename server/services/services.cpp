@@ -14,7 +14,7 @@ Services::Services(store::Database& db, live::Hub& hub, const core::Clock& clock
       hub_(hub),
       clock_(clock),
       options_(std::move(options)),
-      networks_(db),
+      networks_(db, [this] { audit_written(); }),
       sessions_(db, options_.sessions),
       hasher_(options_.argon2, options_.max_concurrent_hashes, std::chrono::seconds(5)),
       accounts_(db, sessions_, hasher_, [this] { audit_written(); }),
