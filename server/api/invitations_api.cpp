@@ -1,5 +1,6 @@
 // Invitations for staff: issue, list, revoke.
 #include "api/json_body.hpp"
+#include "api/params.hpp"
 #include "api/routes.hpp"
 
 #include "core/app_error.hpp"
@@ -15,16 +16,6 @@ namespace harbour::api {
 namespace {
 
 using http::Method;
-
-std::int64_t id_param(const http::Request& req, std::string_view name) {
-  const auto text = req.param(name);
-  std::int64_t v = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc{} || p != text.data() + text.size() || v <= 0) {
-    throw core::AppError(core::ErrorKind::NotFound, "not_found", "There is nothing at this address.");
-  }
-  return v;
-}
 
 }  // namespace
 
@@ -45,10 +36,7 @@ void add_invitation_routes(http::Router& router) {
   });
 
   router.add(Method::Get, "/api/v1/networks/{slug}/invitations", [](const http::Request& req, http::Context& ctx) {
-    std::int64_t before = INT64_MAX;
-    if (auto b = req.query_param("before")) {
-      std::from_chars(b->data(), b->data() + b->size(), before);
-    }
+    const std::int64_t before = int_query(req, "before", 1, INT64_MAX).value_or(INT64_MAX);
     const auto rows = ctx.svc().invitations().list(ctx.principal.get(), req.param("slug"), before, 50);
     nlohmann::json list = nlohmann::json::array();
     for (const auto& r : rows) {

@@ -3,27 +3,27 @@
 #include "store/connection.hpp"
 
 namespace harbour::store {
+
+// The columns read_user() expects; adjacent literals keep each statement one literal.
+#define USER_SELECT                                                                                   \
+  "SELECT id, pseudonym, pseudonym_key, password_hash, is_admin, status, totp_secret, totp_enabled," \
+  " totp_last_step, failed_signins, locked_until, created_at FROM users "
 namespace {
 
-
-std::optional<std::string> text_or_null(Statement& s, int col) {
-  if (s.column_is_null(col)) return std::nullopt;
-  return s.column_text(col);
-}
 
 UserRow read_user(Statement& s) {
   UserRow u;
   u.id = s.column_int64(0);
   u.pseudonym = s.column_text(1);
   u.pseudonym_key = s.column_text(2);
-  u.password_hash = text_or_null(s, 3);
+  u.password_hash = s.column_optional_text(3);
   u.is_admin = s.column_int64(4) != 0;
   u.status = s.column_text(5);
-  u.totp_secret = text_or_null(s, 6);
+  u.totp_secret = s.column_optional_text(6);
   u.totp_enabled = s.column_int64(7) != 0;
   if (!s.column_is_null(8)) u.totp_last_step = s.column_int64(8);
   u.failed_signins = s.column_int64(9);
-  u.locked_until = text_or_null(s, 10);
+  u.locked_until = s.column_optional_text(10);
   u.created_at = s.column_text(11);
   return u;
 }
@@ -39,16 +39,14 @@ std::optional<UserRow> one_user(Statement& s) {
 
 std::optional<UserRow> find_user(Connection& c, std::int64_t id) {
   Statement& s = c.prepare(
-      "SELECT id, pseudonym, pseudonym_key, password_hash, is_admin, status, totp_secret, totp_enabled,"
-      " totp_last_step, failed_signins, locked_until, created_at FROM users WHERE id = ?1");
+      USER_SELECT "WHERE id = ?1");
   s.bind(1, id);
   return one_user(s);
 }
 
 std::optional<UserRow> find_user_by_key(Connection& c, std::string_view key) {
   Statement& s = c.prepare(
-      "SELECT id, pseudonym, pseudonym_key, password_hash, is_admin, status, totp_secret, totp_enabled,"
-      " totp_last_step, failed_signins, locked_until, created_at FROM users WHERE pseudonym_key = ?1");
+      USER_SELECT "WHERE pseudonym_key = ?1");
   s.bind(1, key);
   return one_user(s);
 }

@@ -5,11 +5,6 @@
 namespace harbour::store {
 namespace {
 
-std::optional<std::string> text_or_null(Statement& s, int col) {
-  if (s.column_is_null(col)) return std::nullopt;
-  return s.column_text(col);
-}
-
 // `prefix` as a LIKE pattern that matches only itself at the start: % _ and \ are escaped.
 std::optional<std::string> like_prefix(std::string_view prefix) {
   if (prefix.empty()) return std::nullopt;
@@ -77,8 +72,8 @@ std::vector<SessionTimesRow> session_times_of(Connection& c, std::int64_t user_i
   s.bind(1, user_id);
   std::vector<SessionTimesRow> rows;
   while (s.step()) {
-    rows.push_back({s.column_text(0), s.column_text(1), s.column_text(2), text_or_null(s, 3), text_or_null(s, 4),
-                    text_or_null(s, 5)});
+    rows.push_back({s.column_text(0), s.column_text(1), s.column_text(2), s.column_optional_text(3), s.column_optional_text(4),
+                    s.column_optional_text(5)});
   }
   return rows;
 }
@@ -106,12 +101,12 @@ std::vector<InvitationRow> invitations_issued_by(Connection& c, std::int64_t use
     r.network_slug = s.column_text(2);
     r.network_name = s.column_text(3);
     r.role = s.column_text(4);
-    r.note = text_or_null(s, 5);
+    r.note = s.column_optional_text(5);
     r.created_by = user_id;
     r.created_at = s.column_text(6);
     r.expires_at = s.column_text(7);
-    r.used_at = text_or_null(s, 8);
-    r.revoked_at = text_or_null(s, 9);
+    r.used_at = s.column_optional_text(8);
+    r.revoked_at = s.column_optional_text(9);
     rows.push_back(std::move(r));
   }
   return rows;

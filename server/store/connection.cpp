@@ -118,6 +118,11 @@ std::string Statement::column_text(int column) {
   return std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
 }
 
+std::optional<std::string> Statement::column_optional_text(int column) {
+  if (column_is_null(column)) return std::nullopt;
+  return column_text(column);
+}
+
 bool Statement::column_is_null(int column) { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
 void Statement::reset() {

@@ -3,12 +3,13 @@
 #include "store/connection.hpp"
 
 namespace harbour::store {
-namespace {
 
-std::optional<std::string> text_or_null(Statement& s, int col) {
-  if (s.column_is_null(col)) return std::nullopt;
-  return s.column_text(col);
-}
+// The columns read_row() expects; adjacent literals, so every statement is still one literal.
+#define INVITATION_SELECT                                                                          \
+  "SELECT i.id, i.network_id, n.slug, n.name, i.role, i.note, i.created_by, coalesce(u.pseudonym, '')," \
+  " i.created_at, i.expires_at, i.used_at, i.revoked_at"                                             \
+  " FROM invitations i JOIN networks n ON n.id = i.network_id LEFT JOIN users u ON u.id = i.created_by"
+namespace {
 
 InvitationRow read_row(Statement& s) {
   InvitationRow r;
@@ -17,13 +18,13 @@ InvitationRow read_row(Statement& s) {
   r.network_slug = s.column_text(2);
   r.network_name = s.column_text(3);
   r.role = s.column_text(4);
-  r.note = text_or_null(s, 5);
+  r.note = s.column_optional_text(5);
   if (!s.column_is_null(6)) r.created_by = s.column_int64(6);
   r.created_by_pseudonym = s.column_text(7);
   r.created_at = s.column_text(8);
   r.expires_at = s.column_text(9);
-  r.used_at = text_or_null(s, 10);
-  r.revoked_at = text_or_null(s, 11);
+  r.used_at = s.column_optional_text(10);
+  r.revoked_at = s.column_optional_text(11);
   return r;
 }
 
@@ -43,9 +44,7 @@ std::int64_t insert_invitation(Connection& c, std::string_view token_hash, std::
 
 std::optional<InvitationRow> find_invitation_by_hash(Connection& c, std::string_view token_hash) {
   Statement& s = c.prepare(
-      "SELECT i.id, i.network_id, n.slug, n.name, i.role, i.note, i.created_by, coalesce(u.pseudonym, ''),"
-      " i.created_at, i.expires_at, i.used_at, i.revoked_at"
-      " FROM invitations i JOIN networks n ON n.id = i.network_id LEFT JOIN users u ON u.id = i.created_by"
+      INVITATION_SELECT
       " WHERE i.token_hash = ?1");
   s.bind(1, token_hash);
   std::optional<InvitationRow> row;
@@ -56,9 +55,7 @@ std::optional<InvitationRow> find_invitation_by_hash(Connection& c, std::string_
 
 std::optional<InvitationRow> find_invitation(Connection& c, std::int64_t id) {
   Statement& s = c.prepare(
-      "SELECT i.id, i.network_id, n.slug, n.name, i.role, i.note, i.created_by, coalesce(u.pseudonym, ''),"
-      " i.created_at, i.expires_at, i.used_at, i.revoked_at"
-      " FROM invitations i JOIN networks n ON n.id = i.network_id LEFT JOIN users u ON u.id = i.created_by"
+      INVITATION_SELECT
       " WHERE i.id = ?1");
   s.bind(1, id);
   std::optional<InvitationRow> row;
@@ -69,9 +66,7 @@ std::optional<InvitationRow> find_invitation(Connection& c, std::int64_t id) {
 
 std::vector<InvitationRow> list_invitations(Connection& c, std::int64_t network_id, std::int64_t before_id, int limit) {
   Statement& s = c.prepare(
-      "SELECT i.id, i.network_id, n.slug, n.name, i.role, i.note, i.created_by, coalesce(u.pseudonym, ''),"
-      " i.created_at, i.expires_at, i.used_at, i.revoked_at"
-      " FROM invitations i JOIN networks n ON n.id = i.network_id LEFT JOIN users u ON u.id = i.created_by"
+      INVITATION_SELECT
       " WHERE i.network_id = ?1 AND i.id < ?2 ORDER BY i.id DESC LIMIT ?3");
   s.bind(1, network_id).bind(2, before_id).bind(3, limit);
   std::vector<InvitationRow> rows;

@@ -7,6 +7,7 @@
 // strict CSP (script-src 'self') stays on while it runs.
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -277,4 +278,48 @@ export async function focusedDescription(page) {
     const el = document.activeElement;
     return el ? { tag: el.tagName.toLowerCase(), id: el.id, text: (el.textContent || '').trim() } : null;
   });
+}
+
+// ---------------------------------------------------------------------------------------
+// TOTP, as an authenticator app computes it
+
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/** RFC 4648 base32 (spaces, dashes and padding ignored) to bytes. */
+export function base32Decode(text) {
+  const clean = text.replace(/[\s=-]/g, '').toUpperCase();
+  const out = [];
+  let bits = 0;
+  let value = 0;
+  for (const ch of clean) {
+    const index = BASE32.indexOf(ch);
+    if (index < 0) throw new Error(`not base32: ${ch} in ${text}`);
+    value = (value << 5) | index;
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push((value >>> bits) & 0xff);
+      value &= (1 << bits) - 1;
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** The 6-digit code for `key` at `when` (ms), `steps` 30-second steps away. */
+export function totp(key, { when = Date.now(), steps = 0 } = {}) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(when / 1000 / 30) + steps));
+  const mac = createHmac('sha1', base32Decode(key)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const binary = ((mac[offset] & 0x7f) << 24) | (mac[offset + 1] << 16) | (mac[offset + 2] << 8) | mac[offset + 3];
+  return String(binary % 1_000_000).padStart(6, '0');
+}
+
+/** A 6-digit code the server will not accept now (none of the codes of the steps around now). */
+export function wrongCode(key) {
+  const near = new Set([-2, -1, 0, 1, 2].map((steps) => totp(key, { steps })));
+  for (let n = 314159; ; n = (n + 99991) % 1_000_000) {
+    const code = String(n).padStart(6, '0');
+    if (!near.has(code)) return code;
+  }
 }

@@ -9,11 +9,11 @@
 // state tested is checked with axe-core; console errors and CSP violations fail the test, apart
 // from the HTTP error replies each test expects. Screenshots go to tests/e2e/screenshots/.
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import {
   assertAccessible,
   assertNoProblems,
+  base32Decode,
   failedResponse as failed,
   focusedDescription,
   h1Text,
@@ -22,6 +22,8 @@ import {
   openPage,
   screenshot,
   startServer,
+  totp,
+  wrongCode,
 } from './support.mjs';
 
 const CLINICIAN = 'Demo Clinician';
@@ -30,50 +32,6 @@ const ADMIN_PASSWORD = 'copper willow river lantern';
 const LINK_RE = /https?:\/\/[^\s"']+\/join#[^\s"']+/;
 const WAIT = { timeout: 15_000 };
 const INVITATIONS = '/staff/invitations?network=default';
-
-// ---------------------------------------------------------------------------------------
-// TOTP, as an authenticator app computes it
-
-const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-
-/** RFC 4648 base32 (spaces, dashes and padding ignored) to bytes. */
-function base32Decode(text) {
-  const clean = text.replace(/[\s=-]/g, '').toUpperCase();
-  const out = [];
-  let bits = 0;
-  let value = 0;
-  for (const ch of clean) {
-    const index = BASE32.indexOf(ch);
-    if (index < 0) throw new Error(`not base32: ${ch} in ${text}`);
-    value = (value << 5) | index;
-    bits += 5;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push((value >>> bits) & 0xff);
-      value &= (1 << bits) - 1;
-    }
-  }
-  return Buffer.from(out);
-}
-
-/** The 6-digit code for `key` at `when` (ms), `steps` 30-second steps away. */
-function totp(key, { when = Date.now(), steps = 0 } = {}) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(when / 1000 / 30) + steps));
-  const mac = createHmac('sha1', base32Decode(key)).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0x0f;
-  const binary = ((mac[offset] & 0x7f) << 24) | (mac[offset + 1] << 16) | (mac[offset + 2] << 8) | mac[offset + 3];
-  return String(binary % 1_000_000).padStart(6, '0');
-}
-
-/** A 6-digit code the server will not accept now (none of the codes of the steps around now). */
-function wrongCode(key) {
-  const near = new Set([-2, -1, 0, 1, 2].map((steps) => totp(key, { steps })));
-  for (let n = 314159; ; n = (n + 99991) % 1_000_000) {
-    const code = String(n).padStart(6, '0');
-    if (!near.has(code)) return code;
-  }
-}
 
 test('the TOTP helper gives the RFC 6238 SHA-1 test vectors', () => {
   // RFC 6238 appendix B: key "12345678901234567890" (base32 below), 8 digits there; the last 6 here.

@@ -73,6 +73,9 @@ export function installAccountHeader(router) {
           h('span', {}, h('span', { class: 'nhsuk-u-visually-hidden', text: 'Signed in as ' }), h('span', { id: 'header-pseudonym', text: state.session.user.pseudonym })),
         ),
         ...[twoStepItem(state.session.second_factor)].filter(Boolean),
+        ...(state.session.user.is_admin
+          ? [h('li', { class: 'nhsuk-header__account-item' }, h('a', { class: 'nhsuk-header__account-link', href: '/admin/users', id: 'header-admin', text: 'Administration' }))]
+          : []),
         h('li', { class: 'nhsuk-header__account-item' }, h('a', { class: 'nhsuk-header__account-link', href: '/account', text: 'Your account' })),
         h('li', { class: 'nhsuk-header__account-item' }, signOutButton),
       );

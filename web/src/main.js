@@ -4,6 +4,9 @@ import { installQuickExit } from './quick-exit.js';
 import { Router } from './router.js';
 import { refreshSession } from './session.js';
 import { accountPage } from './pages/account.js';
+import { accountDataPage } from './pages/account-data.js';
+import { adminAuditPage } from './pages/admin-audit.js';
+import { adminUserPage, adminUsersPage } from './pages/admin-users.js';
 import { accountTwoStepPage } from './pages/account-two-step.js';
 import { homePage } from './pages/home.js';
 import { accessibilityPage, privacyPage } from './pages/info.js';
@@ -46,6 +49,10 @@ function boot() {
       '/account': accountPage,
       '/account/two-step': accountTwoStepPage,
       '/staff/invitations': staffInvitationsPage,
+      '/account/data': accountDataPage,
+      '/admin/users': adminUsersPage,
+      '/admin/users/:id': adminUserPage,
+      '/admin/audit': adminAuditPage,
     },
     notFoundPage,
     { onShow: () => header?.update() },

@@ -84,6 +84,19 @@ export class Router {
     this.navigate(url.href);
   }
 
+  /**
+   * Routes with a number in the path ("/admin/users/:id"): the page for `path`, or notFound.
+   * The page reads the number from ctx.url itself.
+   */
+  matchPattern(path) {
+    for (const [pattern, page] of Object.entries(this.routes)) {
+      if (!pattern.includes('/:id')) continue;
+      const re = new RegExp(`^${pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace('/:id', '/[1-9][0-9]{0,15}')}$`);
+      if (re.test(path)) return page;
+    }
+    return this.notFound;
+  }
+
   show({ focus, scroll }) {
     const url = new URL(window.location.href);
     const key = url.pathname + url.search;
@@ -94,7 +107,7 @@ export class Router {
     this.controller = new AbortController();
 
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
-    const page = Object.hasOwn(this.routes, path) ? this.routes[path] : this.notFound;
+    const page = Object.hasOwn(this.routes, path) ? this.routes[path] : this.matchPattern(path);
 
     setTitle(page.title);
     this.main.replaceChildren();

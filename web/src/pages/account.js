@@ -72,6 +72,18 @@ function show(area, session, ctx) {
     parts.push(h('h2', { class: 'nhsuk-heading-m', text: 'Staff tools' }), h('ul', {}, links));
   }
 
+  if (user.is_admin) {
+    parts.push(
+      h('h2', { class: 'nhsuk-heading-m', text: 'Administration' }),
+      h('ul', { id: 'account-admin' }, h('li', {}, h('a', { href: '/admin/users', text: 'People on Harbour' })), h('li', {}, h('a', { href: '/admin/audit', text: 'Audit log' }))),
+    );
+  }
+
+  parts.push(
+    h('h2', { class: 'nhsuk-heading-m', text: 'Your data' }),
+    h('p', {}, h('a', { href: '/account/data', id: 'account-data-link', text: 'Download your data or delete your account' })),
+  );
+
   // Sign out of this device.
   const signOutButton = h('button', { class: 'nhsuk-button nhsuk-button--secondary', type: 'button', id: 'sign-out', text: 'Sign out' });
   const signOutProblem = h('p', { class: 'nhsuk-error-message harbour-inline-problem', role: 'alert' });

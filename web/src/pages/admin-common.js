@@ -1,0 +1,130 @@
+// Pieces shared by the administration pages (/admin/users, /admin/users/<id>, /admin/audit):
+// who may use them, the second step staff must have done, and problems loading.
+import { ApiError } from '../api.js';
+import { h, insetText, setChildren } from '../dom.js';
+import { needsSecondStep, refreshSession, withNext } from '../session.js';
+import { loadingLine, whenSignedIn } from './common.js';
+
+/** The links between the administration pages. */
+export function adminNav(current) {
+  const items = [
+    { href: '/admin/users', text: 'People' },
+    { href: '/admin/audit', text: 'Audit log' },
+  ];
+  return h(
+    'nav',
+    { class: 'harbour-admin-nav', 'aria-label': 'Administration' },
+    h(
+      'ul',
+      { class: 'nhsuk-list harbour-admin-nav__list' },
+      items.map((i) => h('li', {}, h('a', { href: i.href, text: i.text, 'aria-current': i.href === current ? 'page' : null }))),
+    ),
+  );
+}
+
+/**
+ * Show an administration page only to administrators who have done the second step.
+ * @param {{area: HTMLElement, heading: HTMLElement, ctx: any}} page
+ * @param {(session: any) => void} show
+ */
+export function whenAdmin(page, show) {
+  whenSignedIn(page.ctx, page.area, (session) => {
+    if (!session.user.is_admin) {
+      showNotAdmin(page);
+      return;
+    }
+    if (needsSecondStep(session)) {
+      explainSecondFactor(page, session);
+      return;
+    }
+    show(session);
+  });
+}
+
+export function showNotAdmin(page, serverMessage) {
+  setChildren(
+    page.area,
+    h('p', { class: 'nhsuk-lede-text', text: serverMessage || 'Only administrators can use this page.' }),
+    h('p', {}, h('a', { href: '/account', text: 'Go to your account' })),
+  );
+}
+
+/** After a 403 second_factor_required: ask the session again, then explain. */
+export function showSecondFactorNeeded(page) {
+  refreshSession().then((state) => {
+    if (page.ctx.signal.aborted) return;
+    if (state.session) explainSecondFactor(page, state.session);
+  });
+}
+
+function explainSecondFactor(page, session) {
+  const sf = session.second_factor;
+  const here = page.ctx.url.pathname + page.ctx.url.search;
+  const title = 'You need two-step sign-in to use administration tools';
+  page.heading.textContent = title;
+  page.ctx.setTitle(title);
+  setChildren(
+    page.area,
+    h('p', {
+      class: 'nhsuk-lede-text',
+      text: 'To keep members safe, administrators confirm who they are with a second step when they sign in: a code from an app on their phone.',
+    }),
+    insetText(
+      h('p', {
+        id: 'second-factor-state',
+        text: sf.enrolled
+          ? 'You have set up two-step sign-in, but have not entered a code since you signed in.'
+          : 'You have not set up two-step sign-in yet.',
+      }),
+    ),
+    sf.enrolled
+      ? h('a', { class: 'nhsuk-button', id: 'second-factor-action', draggable: 'false', href: withNext('/sign-in/two-step', here), text: 'Enter a code from your app' })
+      : h('a', { class: 'nhsuk-button', id: 'second-factor-action', draggable: 'false', href: withNext('/account/two-step', here), text: 'Set up two-step sign-in' }),
+    h('p', { text: 'Afterwards, you will come back to this page.' }),
+  );
+}
+
+/**
+ * A problem loading: the second step, not allowed, signed out, or something else (with "Try again").
+ * @returns {boolean} true when it was handled as a special case
+ */
+export function showLoadProblem(page, err, what) {
+  const code = err instanceof ApiError ? err.code : 'unreachable';
+  if (code === 'second_factor_required') {
+    showSecondFactorNeeded(page);
+    return true;
+  }
+  if (err instanceof ApiError && err.status === 403) {
+    showNotAdmin(page, err.message);
+    return true;
+  }
+  if (err instanceof ApiError && err.status === 401) {
+    refreshSession().then(() => {
+      if (!page.ctx.signal.aborted) page.ctx.navigate(`/sign-in?next=${encodeURIComponent(page.ctx.url.pathname + page.ctx.url.search)}`, { replace: true });
+    });
+    return true;
+  }
+  setChildren(
+    page.area,
+    h('p', { text: `We could not load ${what} just now.` }),
+    h('p', { text: err?.message || 'Please try again in a few minutes.' }),
+    h('p', {}, h('a', { href: page.ctx.url.pathname + page.ctx.url.search, 'data-router': 'off', text: 'Try again' })),
+  );
+  return false;
+}
+
+export { loadingLine };
+
+export const str = (v) => (typeof v === 'string' ? v : '');
+
+const STATUS_TAGS = {
+  active: { text: 'Active', class: 'nhsuk-tag--green' },
+  suspended: { text: 'Suspended', class: 'nhsuk-tag--red' },
+  erased: { text: 'Deleted', class: 'nhsuk-tag--grey' },
+};
+
+/** An account's status as an NHS.UK tag. */
+export function statusTag(status) {
+  const t = Object.hasOwn(STATUS_TAGS, status) ? STATUS_TAGS[status] : { text: str(status) || 'Unknown', class: 'nhsuk-tag--grey' };
+  return h('strong', { class: `nhsuk-tag ${t.class}`, text: t.text });
+}
