@@ -7,12 +7,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <chrono>
+
 namespace harbour::api {
 
 void add_live_routes(http::Router& router) {
   router.add(http::Method::Get, "/ws", [](const http::Request&, http::Context& ctx) {
     const auto& p = services::require_signed_in(ctx.principal.get());
-    return http::Response::json(200, {{"user_id", p.user_id}, {"session_id", p.session_id}});
+    const auto left = std::chrono::duration_cast<std::chrono::seconds>(p.session_expires_at - ctx.svc().clock().system_now());
+    return http::Response::json(200, {{"user_id", p.user_id}, {"session_id", p.session_id},
+                                      {"expires_in_s", std::max<std::int64_t>(1, left.count())}});
   });
 }
 

@@ -5,6 +5,8 @@
 #include "net/server_context.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
+
+#include <chrono>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
@@ -26,6 +28,7 @@ void start_redirect_session(boost::asio::ip::tcp::socket socket, ServerContext& 
 struct WsIdentity {
   std::int64_t user_id = 0;
   std::int64_t session_id = 0;
+  std::chrono::seconds lifetime{0};  // until the session's absolute expiry; the socket closes then
 };
 
 // Take over an upgraded HTTP connection.

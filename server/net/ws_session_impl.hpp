@@ -16,6 +16,7 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/websocket/stream.hpp>
@@ -29,6 +30,7 @@ namespace asio = boost::asio;
 namespace websocket = boost::beast::websocket;
 
 inline constexpr const char* kHeartbeatTopic = "heartbeat";
+inline constexpr int kSessionExpiredCloseCode = 4001;  // as services::kSessionEndedCloseCode
 
 template <class NextLayer>
 class WsSession : public live::Subscriber, public Closable, public std::enable_shared_from_this<WsSession<NextLayer>> {
@@ -38,6 +40,7 @@ class WsSession : public live::Subscriber, public Closable, public std::enable_s
         ctx_(ctx),
         slot_(std::move(slot)),
         who_(who),
+        expiry_(ws_.get_executor()),
         queue_(ctx.config.limits.ws_queue_frames, ctx.config.limits.ws_queue_bytes),
         id_(ctx.next_socket_id.fetch_add(1)) {}
 
@@ -91,6 +94,16 @@ class WsSession : public live::Subscriber, public Closable, public std::enable_s
     ctx_.hub.subscribe(kHeartbeatTopic, this->shared_from_this());
     ctx_.hub.subscribe("session:" + std::to_string(who_.session_id), this->shared_from_this());
     ctx_.hub.subscribe("user:" + std::to_string(who_.user_id), this->shared_from_this());
+    // The session's absolute expiry closes the socket too. A weak reference: the timer must not
+    // keep a closed session (and its connection slot) alive until then.
+    expiry_.expires_after(who_.lifetime);
+    expiry_.async_wait([weak = this->weak_from_this()](beast::error_code ec) {
+      auto self = weak.lock();
+      if (ec || !self) return;
+      websocket::close_reason why(static_cast<std::uint16_t>(kSessionExpiredCloseCode));
+      why.reason = "session expired";
+      self->close(std::move(why));
+    });
     enqueue(live::make_payload(nlohmann::json{
         {"type", "hello"},
         {"socket", id_},
@@ -171,6 +184,7 @@ class WsSession : public live::Subscriber, public Closable, public std::enable_s
   void close(websocket::close_reason reason) {
     if (!open_ || closing_) return;
     closing_ = true;
+    expiry_.cancel();
     ctx_.hub.unsubscribe_all(this);
     queue_.clear();
     close_reason_ = std::move(reason);
@@ -190,6 +204,7 @@ class WsSession : public live::Subscriber, public Closable, public std::enable_s
   ServerContext& ctx_;
   ConnectionLimiter::Slot slot_;
   WsIdentity who_;
+  asio::steady_timer expiry_;
   live::OutboundQueue queue_;
   beast::flat_buffer in_;
   websocket::close_reason close_reason_;

@@ -3,6 +3,7 @@
 // Built once per request by the session middleware; handlers pass it to services, which decide.
 #include "services/roles.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -28,6 +29,8 @@ struct Principal {
   std::string session_ref;  // truncated hash of the session token: links audit rows, reveals nothing
   std::string csrf_token;
   bool second_factor_done = false;
+  // When the session ends however active it is (sockets of the session close then).
+  std::chrono::system_clock::time_point session_expires_at{};
   std::vector<Membership> memberships;
 
   // Staff anywhere (or admin): such accounts need the second factor for staff capabilities.

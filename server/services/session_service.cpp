@@ -87,6 +87,7 @@ std::shared_ptr<const Principal> SessionService::resolve(std::string_view token,
   p->session_ref = session_ref(token);
   p->csrf_token = loaded->session.csrf_token;
   p->second_factor_done = loaded->session.second_factor_at.has_value();
+  p->session_expires_at = *absolute;
   for (const auto& m : loaded->memberships) {
     if (auto role = parse_role(m.role)) {
       p->memberships.push_back({m.network_id, m.network_slug, m.network_name, *role, m.status == "active"});

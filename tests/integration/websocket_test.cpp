@@ -153,3 +153,17 @@ TEST(WebSocket, ShutdownClosesSocketsWith1001AndExitsCleanly) {
   EXPECT_EQ(server.wait_exit(std::chrono::seconds(1)), 0);
   EXPECT_TRUE(server.wait_for_log("\"event\":\"stopped\"", std::chrono::seconds(1)));
 }
+
+TEST(WebSocket, TheSessionsAbsoluteExpiryClosesTheSocket) {
+  auto options = fast_heartbeat();
+  options.env["HARBOUR_SESSIONS_MEMBER_ABSOLUTE"] = "2s";
+  ServerProcess server(options);
+  WssClient ws(server.port(), {.ca_file = server.ca_file().string()});
+  ASSERT_EQ(connect_signed_in(ws, server), 101);
+  const auto start = std::chrono::steady_clock::now();
+  while (ws.read(std::chrono::seconds(4))) {
+  }
+  ASSERT_TRUE(ws.close_info().has_value());
+  EXPECT_EQ(ws.close_info()->code, 4001);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(4));
+}
