@@ -1,6 +1,7 @@
 // Accounts through the real binary over TLS: the first-start admin invitation, invitations from
 // the command line, registration, sessions and their cookie, CSRF, sign-in failures and limits,
 // and the audit log verified by `harbour audit verify`.
+#include "invitation_links.hpp"
 #include "server_process.hpp"
 #include "tls_client.hpp"
 
@@ -19,30 +20,6 @@ using nlohmann::json;
 
 namespace {
 
-const std::string kPassword = "a long river of quiet stones";
-
-// Runs a harbour subcommand and returns (exit code, stdout).
-std::pair<int, std::string> run_harbour(const std::string& args) {
-  const std::string cmd = std::string(HARBOUR_BINARY) + " " + args + " 2>/dev/null";
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  while (auto n = std::fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
-  const int status = ::pclose(pipe);
-  return {WEXITSTATUS(status), out};
-}
-
-std::string token_of(const std::string& link) {
-  const auto hash = link.find("/join#");
-  return hash == std::string::npos ? std::string() : link.substr(hash + 6, link.find_first_of(" \n", hash) - hash - 6);
-}
-
-std::string first_link(const std::string& text) {
-  std::smatch m;
-  if (std::regex_search(text, m, std::regex(R"(https://\S+/join#[A-Za-z0-9_-]+)"))) return m.str();
-  return {};
-}
-
 bool signed_in(HttpsClient& c, const std::string& cookie) {
   auto r = c.request("GET", "/api/v1/session", "", {{"Cookie", cookie}});
   return r.status == 200 && !json::parse(r.body)["user"].is_null();
@@ -57,7 +34,7 @@ class Accounts : public ::testing::Test {
  protected:
   void SetUp() override {
     server_ = std::make_unique<ServerProcess>();
-    for (int i = 0; i < 200 && first_link(server_->stdout_text()).empty(); ++i) {
+    for (int i = 0; i < 200 && first_invitation_link(server_->stdout_text()).empty(); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
   }
@@ -78,13 +55,13 @@ class Accounts : public ::testing::Test {
   std::string cli_invite(const std::string& role) {
     auto [code, out] = run_harbour("invite create --data-dir " + server_->data_dir().string() + " --role " + role);
     EXPECT_EQ(code, 0) << out;
-    return token_of(first_link(out));
+    return invitation_token(first_invitation_link(out));
   }
   HttpReply register_with(HttpsClient& c, const std::string& token, const std::string& pseudonym) {
     auto preview = c.request("POST", "/api/v1/invitations/preview", json{{"token", token}}.dump(), json_headers());
     int version = preview.status == 200 ? json::parse(preview.body)["guidelines"]["version"].get<int>() : 0;
     return c.request("POST", "/api/v1/accounts",
-                     json{{"token", token}, {"pseudonym", pseudonym}, {"password", kPassword},
+                     json{{"token", token}, {"pseudonym", pseudonym}, {"password", kTestPassword},
                           {"accepted_guidelines_version", version}}.dump(),
                      json_headers());
   }
@@ -98,14 +75,14 @@ class Accounts : public ::testing::Test {
 }  // namespace
 
 TEST_F(Accounts, FirstStartPrintsOneAdminInvitationThatMakesAnAdmin) {
-  const auto link = first_link(server_->stdout_text());
+  const auto link = first_invitation_link(server_->stdout_text());
   ASSERT_FALSE(link.empty()) << server_->stdout_text();
   auto c = client();
-  auto r = register_with(c, token_of(link), "Harbour Keeper Pat");
+  auto r = register_with(c, invitation_token(link), "Harbour Keeper Pat");
   // "Harbour" imitates the service: refused with a clear code, and the invitation stays usable.
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(json::parse(r.body)["error"]["code"], "pseudonym_imitates_staff");
-  r = register_with(c, token_of(link), "Pat Keeper");
+  r = register_with(c, invitation_token(link), "Pat Keeper");
   ASSERT_EQ(r.status, 201) << r.body;
   const auto s = session_of(r);
   auto me = c.request("GET", "/api/v1/session", "", {{"Cookie", s.cookie}});
@@ -157,9 +134,9 @@ TEST_F(Accounts, LookAlikePseudonymIsRefused) {
 TEST_F(Accounts, SignInSignOutAndSignOutEverywhere) {
   auto c = client();
   ASSERT_EQ(register_with(c, cli_invite("carer"), "Morning Tea").status, 201);
-  auto a = c.request("POST", "/api/v1/session", json{{"pseudonym", "morning tea"}, {"password", kPassword}}.dump(), json_headers());
+  auto a = c.request("POST", "/api/v1/session", json{{"pseudonym", "morning tea"}, {"password", kTestPassword}}.dump(), json_headers());
   ASSERT_EQ(a.status, 200) << a.body;
-  auto b = c.request("POST", "/api/v1/session", json{{"pseudonym", "Morning Tea"}, {"password", kPassword}}.dump(), json_headers());
+  auto b = c.request("POST", "/api/v1/session", json{{"pseudonym", "Morning Tea"}, {"password", kTestPassword}}.dump(), json_headers());
   ASSERT_EQ(b.status, 200);
   const auto sa = session_of(a), sb = session_of(b);
   EXPECT_NE(sa.cookie, sb.cookie);
@@ -173,7 +150,7 @@ TEST_F(Accounts, SignInSignOutAndSignOutEverywhere) {
   EXPECT_TRUE(signed_in(c, sb.cookie));
 
   // Everywhere ends every session.
-  auto c2 = c.request("POST", "/api/v1/session", json{{"pseudonym", "Morning Tea"}, {"password", kPassword}}.dump(), json_headers());
+  auto c2 = c.request("POST", "/api/v1/session", json{{"pseudonym", "Morning Tea"}, {"password", kTestPassword}}.dump(), json_headers());
   const auto sc = session_of(c2);
   EXPECT_EQ(c.request("POST", "/api/v1/session/end-all", "{}", json_headers(&sb)).status, 204);
   EXPECT_FALSE(signed_in(c, sb.cookie));
@@ -233,7 +210,7 @@ TEST_F(Accounts, TokensNeverReachTheLogs) {
   for (const auto& line : server_->log_lines()) {
     EXPECT_EQ(line.find(token), std::string::npos) << line;
     EXPECT_EQ(line.find(session_token), std::string::npos) << line;
-    EXPECT_EQ(line.find(kPassword), std::string::npos) << line;
+    EXPECT_EQ(line.find(kTestPassword), std::string::npos) << line;
   }
 }
 

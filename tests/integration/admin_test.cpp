@@ -2,6 +2,7 @@
 // then list people, suspend and restore them, change roles, and browse and verify the audit log;
 // members get 403 on every admin route; a person downloads their data (with no secrets in it)
 // and erases their account.
+#include "invitation_links.hpp"
 #include "server_process.hpp"
 #include "tls_client.hpp"
 
@@ -25,19 +26,6 @@ using nlohmann::json;
 
 namespace {
 
-const std::string kPassword = "a long river of quiet stones";
-
-std::string token_of(const std::string& link) {
-  const auto hash = link.find("/join#");
-  return hash == std::string::npos ? std::string() : link.substr(hash + 6, link.find_first_of(" \n", hash) - hash - 6);
-}
-
-std::string first_link(const std::string& text) {
-  std::smatch m;
-  if (std::regex_search(text, m, std::regex(R"(https://\S+/join#[A-Za-z0-9_-]+)"))) return m.str();
-  return {};
-}
-
 struct Session {
   std::string cookie;  // "__Host-harbour_session=..."
   std::string csrf;
@@ -53,7 +41,7 @@ class AdminFixture : public ::testing::Test {
  protected:
   void SetUp() override {
     server_ = std::make_unique<ServerProcess>();
-    for (int i = 0; i < 200 && first_link(server_->stdout_text()).empty(); ++i) {
+    for (int i = 0; i < 200 && first_invitation_link(server_->stdout_text()).empty(); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     client_ = std::make_unique<HttpsClient>(server_->port(), TlsOptions{.ca_file = server_->ca_file().string()});
@@ -83,19 +71,19 @@ class AdminFixture : public ::testing::Test {
     auto preview = c().request("POST", "/api/v1/invitations/preview", json{{"token", token}}.dump(), json_headers());
     int version = preview.status == 200 ? json::parse(preview.body)["guidelines"]["version"].get<int>() : 0;
     return c().request("POST", "/api/v1/accounts",
-                       json{{"token", token}, {"pseudonym", pseudonym}, {"password", kPassword},
+                       json{{"token", token}, {"pseudonym", pseudonym}, {"password", kTestPassword},
                             {"accepted_guidelines_version", version}}.dump(),
                        json_headers());
   }
 
-  HttpReply sign_in(const std::string& pseudonym, const std::string& password = kPassword) {
+  HttpReply sign_in(const std::string& pseudonym, const std::string& password = kTestPassword) {
     return c().request("POST", "/api/v1/session", json{{"pseudonym", pseudonym}, {"password", password}}.dump(),
                        json_headers());
   }
 
   // The first-start admin invitation, redeemed.
   Session register_admin(const std::string& pseudonym = "Pat Keeper") {
-    auto r = register_with(token_of(first_link(server_->stdout_text())), pseudonym);
+    auto r = register_with(invitation_token(first_invitation_link(server_->stdout_text())), pseudonym);
     EXPECT_EQ(r.status, 201) << r.body;
     return session_of(r);
   }
@@ -123,7 +111,7 @@ class AdminFixture : public ::testing::Test {
   std::string invite(const Session& admin, const std::string& role = "member") {
     auto r = c().request("POST", "/api/v1/networks/default/invitations", json{{"role", role}}.dump(), json_headers(&admin));
     EXPECT_EQ(r.status, 201) << r.body;
-    return token_of(json::parse(r.body).value("link", ""));
+    return invitation_token(json::parse(r.body).value("link", ""));
   }
 
   Session register_member(const Session& admin, const std::string& pseudonym, const std::string& role = "member") {
@@ -500,7 +488,7 @@ TEST_F(DataRights, ExportHoldsTheRecordButNoSecrets) {
   const auto session_token = admin.cookie.substr(admin.cookie.find('=') + 1);
   std::string key_no_spaces = manual_key_;
   std::erase(key_no_spaces, ' ');
-  for (const auto& secret : {std::string("$argon2id"), std::string(kPassword), key_no_spaces, manual_key_, session_token,
+  for (const auto& secret : {std::string("$argon2id"), std::string(kTestPassword), key_no_spaces, manual_key_, session_token,
                              harbour::core::sha256_hex(session_token), admin.csrf, invitation_token,
                              harbour::core::sha256_hex(invitation_token), recovery_codes_.at(0)}) {
     EXPECT_EQ(r.body.find(secret), std::string::npos) << "export contains a secret: " << secret;
@@ -533,14 +521,14 @@ TEST_F(DataRights, EraseNeedsThePasswordThenRemovesTheAccountAndFreesThePseudony
                            json_headers(&member));
   EXPECT_EQ(wrong.status, 400);
   EXPECT_EQ(error_code(wrong), "password_incorrect");
-  auto choice = c().request("POST", "/api/v1/account/erase", json{{"password", kPassword}, {"content", "keep"}}.dump(),
+  auto choice = c().request("POST", "/api/v1/account/erase", json{{"password", kTestPassword}, {"content", "keep"}}.dump(),
                             json_headers(&member));
   EXPECT_EQ(choice.status, 400);
   EXPECT_EQ(error_code(choice), "invalid_content_choice");
   EXPECT_TRUE(signed_in(member));  // nothing happened
   auto socket = open_socket(member);
 
-  auto erased = c().request("POST", "/api/v1/account/erase", json{{"password", kPassword}, {"content", "anonymise"}}.dump(),
+  auto erased = c().request("POST", "/api/v1/account/erase", json{{"password", kTestPassword}, {"content", "anonymise"}}.dump(),
                             json_headers(&member));
   ASSERT_EQ(erased.status, 204) << erased.body;
   EXPECT_NE(erased.header("set-cookie").find("Max-Age=0"), std::string::npos);
@@ -581,7 +569,7 @@ TEST_F(DataRights, EraseNeedsThePasswordThenRemovesTheAccountAndFreesThePseudony
 
 TEST_F(DataRights, TheLastAdminCannotEraseTheirAccount) {
   const auto admin = ready_admin();
-  auto r = c().request("POST", "/api/v1/account/erase", json{{"password", kPassword}, {"content", "remove"}}.dump(),
+  auto r = c().request("POST", "/api/v1/account/erase", json{{"password", kTestPassword}, {"content", "remove"}}.dump(),
                        json_headers(&admin));
   EXPECT_EQ(r.status, 409);
   EXPECT_EQ(error_code(r), "last_admin");
@@ -590,11 +578,11 @@ TEST_F(DataRights, TheLastAdminCannotEraseTheirAccount) {
   // With a second admin, the first may go.
   auto second = register_with(invite(admin, "admin"), "Second Keeper");
   ASSERT_EQ(second.status, 201) << second.body;
-  auto gone = c().request("POST", "/api/v1/account/erase", json{{"password", kPassword}, {"content", "remove"}}.dump(),
+  auto gone = c().request("POST", "/api/v1/account/erase", json{{"password", kTestPassword}, {"content", "remove"}}.dump(),
                           json_headers(&admin));
   EXPECT_EQ(gone.status, 204) << gone.body;
   const auto s2 = session_of(second);
-  auto last = c().request("POST", "/api/v1/account/erase", json{{"password", kPassword}, {"content", "remove"}}.dump(),
+  auto last = c().request("POST", "/api/v1/account/erase", json{{"password", kTestPassword}, {"content", "remove"}}.dump(),
                           json_headers(&s2));
   EXPECT_EQ(last.status, 409);
   EXPECT_EQ(error_code(last), "last_admin");

@@ -6,7 +6,7 @@ import { takeFlashBanner } from '../flash.js';
 import { busy, selectField, textField } from '../forms.js';
 import { roleTitle } from '../session.js';
 import { formatDateTime } from './common.js';
-import { adminNav, loadingLine, showLoadProblem, str, whenAdmin } from './admin-common.js';
+import { adminNav, loadingLine, showLoadProblem, str, whenAdmin, keysetPaging } from './admin-common.js';
 
 const ACTION_RE = /^[a-z0-9_.:-]{1,64}$/;
 const OUTCOMES = [
@@ -142,12 +142,12 @@ function showAudit(page) {
     if (append && tbody) {
       tbody.append(...trs);
       status.textContent = `${rows.length} older ${rows.length === 1 ? 'row' : 'rows'} shown.`;
-      return;
+      return nextBefore;
     }
     verification.replaceChildren(verificationPanel(data?.verification));
     if (rows.length === 0) {
       results.replaceChildren(h('p', { text: action || outcome ? 'No rows match these filters.' : 'The audit log is empty.' }));
-      return;
+      return nextBefore;
     }
     tbody = h('tbody', { class: 'nhsuk-table__body' }, trs);
     results.replaceChildren(
@@ -167,18 +167,7 @@ function showAudit(page) {
         ),
       ),
     );
+    return nextBefore;
   };
-  load(null)
-    .then((d) => !ctx.signal.aborted && show(d, false))
-    .catch((err) => !ctx.signal.aborted && showLoadProblem(page, err, 'the audit log'));
-  more.addEventListener('click', () => {
-    if (nextBefore === null) return;
-    busy(more, true, 'Loading\u2026');
-    load(nextBefore)
-      .then((d) => !ctx.signal.aborted && show(d, true))
-      .catch((err) => {
-        if (!ctx.signal.aborted) status.textContent = err?.message || 'We could not load older rows.';
-      })
-      .finally(() => busy(more, false));
-  });
+  keysetPaging({ page, ctx, more, status, load, show, what: 'the audit log' });
 }

@@ -1,6 +1,7 @@
 // Pieces shared by the administration pages (/admin/users, /admin/users/<id>, /admin/audit):
 // who may use them, the second step staff must have done, and problems loading.
 import { ApiError } from '../api.js';
+import { busy } from '../forms.js';
 import { h, insetText, setChildren } from '../dom.js';
 import { needsSecondStep, refreshSession, withNext } from '../session.js';
 import { loadingLine, whenSignedIn } from './common.js';
@@ -127,4 +128,30 @@ const STATUS_TAGS = {
 export function statusTag(status) {
   const t = Object.hasOwn(STATUS_TAGS, status) ? STATUS_TAGS[status] : { text: str(status) || 'Unknown', class: 'nhsuk-tag--grey' };
   return h('strong', { class: `nhsuk-tag ${t.class}`, text: t.text });
+}
+
+/**
+ * Keyset paging shared by the admin lists: loads the first page, then one more page each time
+ * `more` is pressed. `load(before)` resolves to the API's answer; `show(data, append)` renders it
+ * and returns the next `before` (or null when there is no more). `what` names the list in errors.
+ */
+export function keysetPaging({ page, ctx, more, status, load, show, what }) {
+  let nextBefore = null;
+  load(null)
+    .then((d) => {
+      if (!ctx.signal.aborted) nextBefore = show(d, false);
+    })
+    .catch((err) => !ctx.signal.aborted && showLoadProblem(page, err, what));
+  more.addEventListener('click', () => {
+    if (nextBefore === null) return;
+    busy(more, true, 'Loading\u2026');
+    load(nextBefore)
+      .then((d) => {
+        if (!ctx.signal.aborted) nextBefore = show(d, true);
+      })
+      .catch((err) => {
+        if (!ctx.signal.aborted) status.textContent = err?.message || `We could not load more of ${what}.`;
+      })
+      .finally(() => busy(more, false));
+  });
 }

@@ -7,7 +7,7 @@ import { takeFlashBanner, setFlash } from '../flash.js';
 import { busy, errorSummary, selectField, textField, textareaField } from '../forms.js';
 import { roleTitle } from '../session.js';
 import { column, formatDateTime } from './common.js';
-import { adminNav, loadingLine, showLoadProblem, statusTag, str, whenAdmin } from './admin-common.js';
+import { adminNav, loadingLine, showLoadProblem, statusTag, str, whenAdmin, keysetPaging } from './admin-common.js';
 
 const SLUG_RE = /^[a-z0-9-]{2,40}$/;
 const Q_MAX = 64;
@@ -114,12 +114,12 @@ function showSearch(page, session) {
     if (append && tbody) {
       tbody.append(...rows);
       rows[0]?.querySelector('a')?.focus();
-      return;
+      return nextBefore;
     }
     if (users.length === 0) {
       results.replaceChildren(h('p', { text: q || network ? 'Nobody matches your search.' : 'There is nobody here yet.' }));
       status.textContent = '';
-      return;
+      return nextBefore;
     }
     tbody = h('tbody', { class: 'nhsuk-table__body' }, rows);
     results.replaceChildren(
@@ -135,20 +135,9 @@ function showSearch(page, session) {
         tbody,
       ),
     );
+    return nextBefore;
   };
-  load(null)
-    .then((d) => !ctx.signal.aborted && show(d, false))
-    .catch((err) => !ctx.signal.aborted && showLoadProblem(page, err, 'the list of people'));
-  more.addEventListener('click', () => {
-    if (nextBefore === null) return;
-    busy(more, true, 'Loading\u2026');
-    load(nextBefore)
-      .then((d) => !ctx.signal.aborted && show(d, true))
-      .catch((err) => {
-        if (!ctx.signal.aborted) status.textContent = err?.message || 'We could not load more people.';
-      })
-      .finally(() => busy(more, false));
-  });
+  keysetPaging({ page, ctx, more, status, load, show, what: 'the list of people' });
 }
 
 function userRow(u) {
