@@ -3,7 +3,6 @@
 #include "core/clock.hpp"
 
 #include <nlohmann/json.hpp>
-#include <spdlog/async.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -15,17 +14,16 @@ namespace {
 
 std::atomic<Level> g_level{Level::Info};
 
-// An asynchronous spdlog logger: callers (often an I/O thread) only format the line and queue it;
-// one background thread writes it, so a request never waits on a write(2) to the journal. The
-// queue blocks when full rather than dropping lines. The pattern is only the message because the
-// message is already the whole JSON line.
+// spdlog's thread-safe stderr sink, written synchronously, one write(2) per line. An async
+// logger was measured here too (BENCHMARKS.md): its queue hand-off to a second thread cost more
+// per request on one core (29 us vs 23 us per /healthz at log level info) than the write itself.
+// The pattern is only the message because the message is already the whole JSON line.
 spdlog::logger& sink() {
   static auto logger = [] {
-    spdlog::init_thread_pool(8192, 1);
-    auto l = spdlog::create_async<spdlog::sinks::stderr_sink_mt>("harbour");
+    auto l = spdlog::stderr_logger_mt("harbour");
     l->set_pattern("%v");
     l->set_level(spdlog::level::trace);
-    l->flush_on(spdlog::level::trace);  // flushed by the writer thread, per line
+    l->flush_on(spdlog::level::trace);
     return l;
   }();
   return *logger;
@@ -74,9 +72,6 @@ void info(std::string_view event, const nlohmann::json& fields) { write(Level::I
 void warn(std::string_view event, const nlohmann::json& fields) { write(Level::Warn, event, fields); }
 void error(std::string_view event, const nlohmann::json& fields) { write(Level::Error, event, fields); }
 
-void flush() {
-  sink().flush();
-  spdlog::shutdown();  // drains the queue and joins the writer thread
-}
+void flush() { sink().flush(); }
 
 }  // namespace harbour::core::log

@@ -20,7 +20,7 @@ void info(std::string_view event, const nlohmann::json& fields);
 void warn(std::string_view event, const nlohmann::json& fields);
 void error(std::string_view event, const nlohmann::json& fields);
 
-// Writes every queued line and stops the writer thread (at exit; nothing may log afterwards).
+// Makes sure every line written so far has reached stderr (at exit).
 void flush();
 
 }  // namespace harbour::core::log
