@@ -30,19 +30,24 @@ function append(el, children) {
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
-/** The NHS.UK "arrow-right-circle" icon used by action links (decorative). */
-export function arrowRightCircleIcon() {
+/** A decorative NHS.UK icon: `name` is its nhsuk-icon--<name> class, `d` its path. */
+export function nhsIcon(name, d) {
   const svg = document.createElementNS(SVG_NS, 'svg');
-  svg.setAttribute('class', 'nhsuk-icon nhsuk-icon--arrow-right-circle');
+  svg.setAttribute('class', `nhsuk-icon nhsuk-icon--${name}`);
   svg.setAttribute('viewBox', '0 0 24 24');
   svg.setAttribute('width', '16');
   svg.setAttribute('height', '16');
   svg.setAttribute('focusable', 'false');
   svg.setAttribute('aria-hidden', 'true');
   const path = document.createElementNS(SVG_NS, 'path');
-  path.setAttribute('d', 'M12 2a10 10 0 0 0-10 9h11.7l-4-4a1 1 0 0 1 1.5-1.4l5.6 5.7a1 1 0 0 1 0 1.4l-5.6 5.7a1 1 0 0 1-1.5 0 1 1 0 0 1 0-1.4l4-4H2A10 10 0 1 0 12 2z');
+  path.setAttribute('d', d);
   svg.append(path);
   return svg;
+}
+
+/** The NHS.UK "arrow-right-circle" icon used by action links (decorative). */
+export function arrowRightCircleIcon() {
+  return nhsIcon('arrow-right-circle', 'M12 2a10 10 0 0 0-10 9h11.7l-4-4a1 1 0 0 1 1.5-1.4l5.6 5.7a1 1 0 0 1 0 1.4l-5.6 5.7a1 1 0 0 1-1.5 0 1 1 0 0 1 0-1.4l4-4H2A10 10 0 1 0 12 2z');
 }
 
 /** An NHS.UK inset text block. */

@@ -1,25 +1,14 @@
 // The account part of the header: "Sign in" when signed out; the pseudonym, "Your account" and
 // "Sign out" when signed in. Hidden until the server has said who is signed in, so it never
 // shows the wrong thing. "Need urgent help?" and the quick exit are separate and always there.
-import { h } from './dom.js';
+import { h, nhsIcon } from './dom.js';
 import { setFlash } from './flash.js';
 import { onSessionChange, signOut } from './session.js';
 
-const SVG_NS = 'http://www.w3.org/2000/svg';
 
 /** The NHS.UK "user" icon (decorative). */
 function userIcon() {
-  const svg = document.createElementNS(SVG_NS, 'svg');
-  svg.setAttribute('class', 'nhsuk-icon nhsuk-icon--user');
-  svg.setAttribute('viewBox', '0 0 24 24');
-  svg.setAttribute('width', '16');
-  svg.setAttribute('height', '16');
-  svg.setAttribute('focusable', 'false');
-  svg.setAttribute('aria-hidden', 'true');
-  const path = document.createElementNS(SVG_NS, 'path');
-  path.setAttribute('d', 'M12 1a11 11 0 1 1 0 22 11 11 0 0 1 0-22Zm0 2a9 9 0 0 0-5 16.5V18a4 4 0 0 1 4-4h2a4 4 0 0 1 4 4v1.5A9 9 0 0 0 12 3Zm0 3a3.5 3.5 0 1 1-3.5 3.5A3.4 3.4 0 0 1 12 6Z');
-  svg.append(path);
-  return svg;
+  return nhsIcon('user', 'M12 1a11 11 0 1 1 0 22 11 11 0 0 1 0-22Zm0 2a9 9 0 0 0-5 16.5V18a4 4 0 0 1 4-4h2a4 4 0 0 1 4 4v1.5A9 9 0 0 0 12 3Zm0 3a3.5 3.5 0 1 1-3.5 3.5A3.4 3.4 0 0 1 12 6Z');
 }
 
 // Pages where a "Sign in" link should not send the person back afterwards.

@@ -2,9 +2,9 @@
 // who may use them, the second step staff must have done, and problems loading.
 import { ApiError } from '../api.js';
 import { busy } from '../forms.js';
-import { h, insetText, setChildren } from '../dom.js';
-import { needsSecondStep, refreshSession, withNext } from '../session.js';
-import { loadingLine, whenSignedIn } from './common.js';
+import { h, setChildren } from '../dom.js';
+import { needsSecondStep, refreshSession } from '../session.js';
+import { loadingLine, secondFactorSteps, whenSignedIn } from './common.js';
 
 /** The links between the administration pages. */
 export function adminNav(current) {
@@ -70,18 +70,7 @@ function explainSecondFactor(page, session) {
       class: 'nhsuk-lede-text',
       text: 'To keep members safe, administrators confirm who they are with a second step when they sign in: a code from an app on their phone.',
     }),
-    insetText(
-      h('p', {
-        id: 'second-factor-state',
-        text: sf.enrolled
-          ? 'You have set up two-step sign-in, but have not entered a code since you signed in.'
-          : 'You have not set up two-step sign-in yet.',
-      }),
-    ),
-    sf.enrolled
-      ? h('a', { class: 'nhsuk-button', id: 'second-factor-action', draggable: 'false', href: withNext('/sign-in/two-step', here), text: 'Enter a code from your app' })
-      : h('a', { class: 'nhsuk-button', id: 'second-factor-action', draggable: 'false', href: withNext('/account/two-step', here), text: 'Set up two-step sign-in' }),
-    h('p', { text: 'Afterwards, you will come back to this page.' }),
+    ...secondFactorSteps(sf, here),
   );
 }
 

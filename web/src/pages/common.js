@@ -1,6 +1,6 @@
 // Small pieces shared by the account pages.
-import { h } from '../dom.js';
-import { sessionReady } from '../session.js';
+import { h, insetText } from '../dom.js';
+import { sessionReady, withNext } from '../session.js';
 
 /** The usual NHS.UK two-thirds column. */
 export function column(...children) {
@@ -90,4 +90,26 @@ export function whenSignedIn(ctx, area, show) {
       );
     }
   });
+}
+
+/**
+ * What a staff member must do before staff tools open, for pages that refused them with
+ * second_factor_required: where they stand, the one button that moves them on, and a promise to
+ * come back to `here` (path and query) afterwards.
+ */
+export function secondFactorSteps(sf, here) {
+  return [
+    insetText(
+      h('p', {
+        id: 'second-factor-state',
+        text: sf.enrolled
+          ? 'You have set up two-step sign-in, but have not entered a code since you signed in.'
+          : 'You have not set up two-step sign-in yet.',
+      }),
+    ),
+    sf.enrolled
+      ? h('a', { class: 'nhsuk-button', id: 'second-factor-action', draggable: 'false', href: withNext('/sign-in/two-step', here), text: 'Enter a code from your app' })
+      : h('a', { class: 'nhsuk-button', id: 'second-factor-action', draggable: 'false', href: withNext('/account/two-step', here), text: 'Set up two-step sign-in' }),
+    h('p', { text: 'Afterwards, you will come back to this page.' }),
+  ];
 }

@@ -1,11 +1,11 @@
 // /staff/invitations?network=<slug>: clinicians and admins create invitation links (shown
 // once, with a copy button), see the invitations of the network, and revoke open ones.
 import { ApiError, deleteJson, getJson, postJson } from '../api.js';
-import { h, insetText, setChildren } from '../dom.js';
+import { h, setChildren } from '../dom.js';
 import { carryFlash, takeFlashBanner } from '../flash.js';
 import { busy, errorSummary, radiosField, selectField, textField } from '../forms.js';
-import { invitingNetworks, refreshSession, roleTitle, withArticle, roleLabel, withNext } from '../session.js';
-import { column, formatDateTime, loadingLine, whenSignedIn } from './common.js';
+import { invitingNetworks, refreshSession, roleTitle, withArticle, roleLabel } from '../session.js';
+import { column, formatDateTime, loadingLine, secondFactorSteps, whenSignedIn } from './common.js';
 
 const SLUG_RE = /^[a-z0-9-]{2,40}$/;
 // The network a new deployment starts with (as on the urgent help page). Administrators may
@@ -137,18 +137,7 @@ function explainSecondFactor(page, session) {
       class: 'nhsuk-lede-text',
       text: 'Invitations are a staff tool. To keep members safe, staff confirm who they are with a second step when they sign in: a code from an app on their phone.',
     }),
-    insetText(
-      h('p', {
-        id: 'second-factor-state',
-        text: sf.enrolled
-          ? 'You have set up two-step sign-in, but have not entered a code since you signed in.'
-          : 'You have not set up two-step sign-in yet.',
-      }),
-    ),
-    sf.enrolled
-      ? h('a', { class: 'nhsuk-button', id: 'second-factor-action', draggable: 'false', href: withNext('/sign-in/two-step', here), text: 'Enter a code from your app' })
-      : h('a', { class: 'nhsuk-button', id: 'second-factor-action', draggable: 'false', href: withNext('/account/two-step', here), text: 'Set up two-step sign-in' }),
-    h('p', { text: 'Afterwards, you will come back to this page.' }),
+    ...secondFactorSteps(sf, here),
     h('p', {}, h('a', { href: '/account', text: 'Go to your account' })),
   );
 }
