@@ -71,4 +71,28 @@ std::int64_t JsonBody::integer(std::string_view field, std::int64_t min, std::in
   return *v;
 }
 
+std::optional<bool> JsonBody::optional_bool(std::string_view field) const {
+  const auto it = body_.find(field);
+  if (it == body_.end() || it->is_null()) return std::nullopt;
+  if (!it->is_boolean()) throw invalid(field, "expected true or false");
+  return it->get<bool>();
+}
+
+std::vector<std::string> JsonBody::string_list(std::string_view field, std::size_t max_items, std::size_t max_bytes) const {
+  std::vector<std::string> out;
+  const auto it = body_.find(field);
+  if (it == body_.end() || it->is_null()) return out;
+  if (!it->is_array()) throw invalid(field, "expected a list of text");
+  if (it->size() > max_items) throw invalid(field, "at most " + std::to_string(max_items) + " items");
+  for (const auto& item : *it) {
+    if (!item.is_string()) throw invalid(field, "expected a list of text");
+    const auto& s = item.get_ref<const std::string&>();
+    if (s.size() > max_bytes) throw invalid(field, "an item is too long");
+    out.push_back(s);
+  }
+  return out;
+}
+
+bool JsonBody::has(std::string_view field) const { return body_.contains(field); }
+
 }  // namespace harbour::api

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace harbour::api {
 
@@ -21,6 +22,11 @@ class JsonBody {
   std::optional<std::string> optional_string(std::string_view field, std::size_t max_bytes) const;
   std::int64_t integer(std::string_view field, std::int64_t min, std::int64_t max) const;
   std::optional<std::int64_t> optional_integer(std::string_view field, std::int64_t min, std::int64_t max) const;
+  std::optional<bool> optional_bool(std::string_view field) const;
+  // An array of strings (absent or null: empty), at most max_items of at most max_bytes each.
+  std::vector<std::string> string_list(std::string_view field, std::size_t max_items, std::size_t max_bytes) const;
+  // Whether the field is present (even as null): PATCH-style partial updates.
+  bool has(std::string_view field) const;
 
  private:
   nlohmann::json body_;

@@ -15,6 +15,14 @@ http::Router build_router() {
   add_admin_routes(router);
   add_data_routes(router);
   add_live_routes(router);
+  add_forum_routes(router);
+  add_blog_routes(router);
+  add_post_routes(router);
+  add_moderation_routes(router);
+  add_resource_routes(router);
+  add_search_routes(router);
+  add_notification_routes(router);
+  add_draft_routes(router);
   return router;
 }
 

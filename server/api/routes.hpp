@@ -15,6 +15,14 @@ void add_second_factor_routes(http::Router& router);
 void add_admin_routes(http::Router& router);
 void add_data_routes(http::Router& router);
 void add_live_routes(http::Router& router);
+void add_forum_routes(http::Router& router);
+void add_blog_routes(http::Router& router);
+void add_post_routes(http::Router& router);
+void add_moderation_routes(http::Router& router);
+void add_resource_routes(http::Router& router);
+void add_search_routes(http::Router& router);
+void add_notification_routes(http::Router& router);
+void add_draft_routes(http::Router& router);
 
 // Every route of the JSON API.
 http::Router build_router();

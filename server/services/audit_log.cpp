@@ -46,6 +46,8 @@ constexpr std::string_view kActions[] = {
     "case.open",                 //
     "case.reopen",               //
     "case.view",                 //
+    "category.create",           // forum spaces (admins)
+    "category.update",           //
     "guidelines.accept",         //
     "guidelines.publish",        //
     "invitation.create",         //
@@ -59,6 +61,7 @@ constexpr std::string_view kActions[] = {
     "moderation.approve",        // the moderation gate and live answers
     "moderation.edit",           //
     "moderation.hold",           //
+    "moderation.policy_update",  // a network's moderation mode
     "moderation.reject",         //
     "moderation.remove",         //
     "moderation.restore",        //
@@ -76,6 +79,9 @@ constexpr std::string_view kActions[] = {
     "system.restore",            //
     "system.start",              //
     "system.stop",               //
+    "topic.lock",                // staff actions on topics
+    "topic.move",                //
+    "topic.pin",                 //
     "user.admin_grant",          //
     "user.admin_revoke",         //
     "user.restore",              //
@@ -84,6 +90,8 @@ constexpr std::string_view kActions[] = {
     "user.view_private",         // an admin opened one person's private details (sign-ins, lock state)
     "wall.close",                // the live Wall opened and closed by staff
     "wall.open",                 //
+    "watched_word.add",          // a network's watched words
+    "watched_word.remove",       //
 };
 
 // Keys that would mean a secret or a post body went into details.

@@ -21,7 +21,15 @@ Services::Services(store::Database& db, live::Hub& hub, const core::Clock& clock
       invitations_(db, options_.public_url, options_.invitation_expiry, [this] { audit_written(); }),
       second_factor_(db, [this] { audit_written(); }),
       admin_(db, sessions_, options_.audit_anchor, [this] { audit_written(); }),
-      data_rights_(db, sessions_, hasher_, [this] { audit_written(); }) {}
+      data_rights_(db, sessions_, hasher_, [this] { audit_written(); }),
+      notifications_(db, hub),
+      forums_(db, notifications_, [this] { audit_written(); }),
+      blogs_(db, notifications_, [this] { audit_written(); }),
+      posts_(db, notifications_, [this] { audit_written(); }),
+      moderation_(db, notifications_, [this] { audit_written(); }),
+      resources_(db, [this] { audit_written(); }),
+      search_(db),
+      drafts_(db) {}
 
 bool Services::ready() {
   try {

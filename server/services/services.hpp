@@ -6,10 +6,18 @@
 #include "live/hub.hpp"
 #include "services/account_service.hpp"
 #include "services/admin_service.hpp"
+#include "services/blog_service.hpp"
 #include "services/data_rights_service.hpp"
+#include "services/draft_service.hpp"
+#include "services/forum_service.hpp"
 #include "services/invitation_service.hpp"
+#include "services/moderation_service.hpp"
 #include "services/network_service.hpp"
+#include "services/notification_service.hpp"
 #include "services/password_hasher.hpp"
+#include "services/post_service.hpp"
+#include "services/resource_service.hpp"
+#include "services/search_service.hpp"
 #include "services/second_factor_service.hpp"
 #include "services/session_service.hpp"
 
@@ -47,6 +55,14 @@ class Services {
   SecondFactorService& second_factor() { return second_factor_; }
   AdminService& admin() { return admin_; }
   DataRightsService& data_rights() { return data_rights_; }
+  NotificationService& notifications() { return notifications_; }
+  ForumService& forums() { return forums_; }
+  BlogService& blogs() { return blogs_; }
+  PostService& posts() { return posts_; }
+  ModerationService& moderation() { return moderation_; }
+  ResourceService& resources() { return resources_; }
+  SearchService& search() { return search_; }
+  DraftService& drafts() { return drafts_; }
   const std::string& trusted_proxy() const { return options_.trusted_proxy; }
 
   // Readiness: the database answers a read and the writer is running.
@@ -69,6 +85,14 @@ class Services {
   SecondFactorService second_factor_;
   AdminService admin_;
   DataRightsService data_rights_;
+  NotificationService notifications_;
+  ForumService forums_;
+  BlogService blogs_;
+  PostService posts_;
+  ModerationService moderation_;
+  ResourceService resources_;
+  SearchService search_;
+  DraftService drafts_;
   std::mutex anchor_mutex_;
   std::int64_t anchored_id_ = -1;
 };

@@ -1,0 +1,51 @@
+#pragma once
+// The moderation gate (issue 4, item 5): every create and every edit of member content asks this
+// one function whether it is published at once, held for a moderator, or refused. It reads the
+// network's policy (moderation_policies), its watched words and the author's history, inside the
+// caller's write transaction so the decision and the write agree.
+#include "services/roles.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace harbour::store {
+class Connection;
+}
+
+namespace harbour::services {
+
+struct GateInput {
+  std::int64_t network_id = 0;
+  std::int64_t author_id = 0;
+  bool author_is_staff = false;  // staff of the network or admin: published unless a word refuses
+  std::string_view kind;         // topic | reply | blog_post | blog_comment (| wall later)
+  std::string_view title;        // "" when the kind has none
+  std::string_view body;
+  bool is_edit = false;          // an edit of a published post goes through the gate again
+  bool resubmission = false;     // an edit of a rejected post: always held for a moderator
+};
+
+struct GateDecision {
+  enum class Outcome { Publish, Hold, Refuse };
+  Outcome outcome = Outcome::Publish;
+  // Why it was held: pre_moderation | new_member | watched_word | story | resubmitted | edit
+  std::vector<std::string> reasons;
+  std::optional<std::string> matched;  // the watched phrase (for moderators; never shown to the author)
+  std::string message;                 // what the author is told (refusal or hold), kind and plain
+};
+
+// Decision rules, in order:
+//  1. a watched word with action 'refuse' -> Refuse (staff too): the author is asked to rephrase;
+//  2. staff (author_is_staff) -> Publish;
+//  3. a member blog_post (recovery story) -> Hold ["story"];
+//  4. resubmission -> Hold ["resubmitted"];
+//  5. policy pre_moderate_all -> Hold ["pre_moderation"];
+//     first_posts with fewer than N published posts by the author in the network -> Hold ["new_member"];
+//  6. a watched word with action 'hold' -> Hold ["watched_word"] (added to the reasons of 3-5 too);
+//  otherwise Publish. Words match case-insensitively on word boundaries in title and body.
+GateDecision gate_decide(store::Connection& c, const GateInput& input);
+
+}  // namespace harbour::services
