@@ -23,4 +23,7 @@ struct NewNotification {
 // moderation decisions, which have no actor). Returns the new id, or nullopt when skipped.
 std::optional<std::int64_t> insert_notification(Connection& c, const NewNotification& n, std::string_view now);
 
+// The members this user has muted (for collapsing their posts when rendering).
+std::vector<std::int64_t> muted_user_ids(Connection& c, std::int64_t user_id);
+
 }  // namespace harbour::store
