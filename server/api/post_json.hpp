@@ -1,0 +1,12 @@
+#pragma once
+// The Post object of schema/api/content.md, shared by every route that returns posts.
+#include "services/post_view.hpp"
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace harbour::api {
+
+// with_body = false for lists: body and body_html are left out (excerpt stays).
+nlohmann::json post_json(const services::PostView& view, bool with_body = true);
+
+}  // namespace harbour::api
