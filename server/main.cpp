@@ -15,6 +15,7 @@
 #include "core/crypto.hpp"
 #include "services/audit_anchor.hpp"
 #include "services/audit_log.hpp"
+#include "services/demo_community.hpp"
 #include "services/demo_seed.hpp"
 #include "services/ip_ref.hpp"
 #include "store/account_repo.hpp"
@@ -172,6 +173,8 @@ int serve(const core::Config& config) {
     const int created = services::seed_demo_content(db);
     core::log::info("demo_content", {{"networks_created", created}});
     demo_accounts = services::seed_demo_accounts(db, services.hasher());
+    const int communities = services::seed_demo_community(db);
+    core::log::info("demo_community", {{"networks_filled", communities}});
   }
 
   // First start of an empty database: one admin invitation, printed once, so the operator can

@@ -1,7 +1,113 @@
+// The basic moderation queue, the moderation policy and watched words of a network. Who may do
+// what is the ModerationService's decision (staff of the network; admins for policy and words).
+#include "api/json_body.hpp"
+#include "api/params.hpp"
+#include "api/post_json.hpp"
 #include "api/routes.hpp"
 
-namespace harbour::api {
+#include "core/app_error.hpp"
+#include "services/moderation_service.hpp"
+#include "services/request_meta.hpp"
+#include "services/services.hpp"
 
-void add_moderation_routes(http::Router&) {}
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+
+namespace harbour::api {
+namespace {
+
+using http::Method;
+using nlohmann::json;
+
+services::RequestMeta meta_of(const http::Context& ctx) { return {ctx.client_ip, ctx.svc().clock().system_now()}; }
+
+json or_null(const std::optional<std::string>& s) { return s ? json(*s) : json(); }
+
+json item_json(const services::ModerationItem& item) {
+  return {{"id", item.id},
+          {"network", item.network},
+          {"reasons", item.reasons},
+          {"matched", or_null(item.matched)},
+          {"state", item.state},
+          {"created_at", item.created_at},
+          {"decided_at", or_null(item.decided_at)},
+          {"decision_reason", or_null(item.decision_reason)},
+          {"post", post_json(item.post, true)},
+          {"context", {{"kind", item.context.kind}, {"id", item.context.id}, {"title", item.context.title}}},
+          {"author",
+           {{"id", item.author.id}, {"pseudonym", item.author.pseudonym}, {"published_posts", item.author.published_posts}}}};
+}
+
+json policy_json(const services::ModerationPolicy& p) { return {{"mode", p.mode}, {"first_posts", p.first_posts}}; }
+
+json word_json(const services::WatchedWord& w) {
+  return {{"id", w.id}, {"phrase", w.phrase}, {"action", w.action}, {"created_at", w.created_at}};
+}
+
+}  // namespace
+
+void add_moderation_routes(http::Router& router) {
+  router.add(Method::Get, "/api/v1/networks/{slug}/moderation/queue", [](const http::Request& req, http::Context& ctx) {
+    auto state = req.query_param("state");
+    if (state && state->size() > 16) {
+      throw core::AppError(core::ErrorKind::BadRequest, "invalid_query", "'state' can be open, approved or rejected.");
+    }
+    const auto page = ctx.svc().moderation().queue(ctx.principal.get(), req.param("slug"), std::move(state),
+                                                   int_query(req, "before", 1, INT64_MAX));
+    json items = json::array();
+    for (const auto& item : page.items) items.push_back(item_json(item));
+    json out = {{"items", items}, {"next_before", page.next_before ? json(*page.next_before) : json()}};
+    return http::Response::json(200, out);
+  });
+
+  router.add(Method::Post, "/api/v1/moderation/items/{id}/approve", [](const http::Request& req, http::Context& ctx) {
+    // The reason is optional, so an empty body is fine too.
+    std::optional<std::string> reason;
+    if (!req.body.empty()) reason = JsonBody(req).optional_string("reason", 4000);
+    const auto item = ctx.svc().moderation().approve(ctx.principal.get(), meta_of(ctx), id_param(req, "id"), reason);
+    return http::Response::json(200, {{"item", item_json(item)}});
+  });
+
+  router.add(Method::Post, "/api/v1/moderation/items/{id}/reject", [](const http::Request& req, http::Context& ctx) {
+    JsonBody body(req);
+    const auto item = ctx.svc().moderation().reject(ctx.principal.get(), meta_of(ctx), id_param(req, "id"),
+                                                    body.string("reason", 4000));
+    return http::Response::json(200, {{"item", item_json(item)}});
+  });
+
+  router.add(Method::Get, "/api/v1/networks/{slug}/moderation/policy", [](const http::Request& req, http::Context& ctx) {
+    const auto p = ctx.svc().moderation().policy(ctx.principal.get(), req.param("slug"));
+    return http::Response::json(200, {{"policy", policy_json(p)}});
+  });
+
+  router.add(Method::Put, "/api/v1/networks/{slug}/moderation/policy", [](const http::Request& req, http::Context& ctx) {
+    JsonBody body(req);
+    const auto p = ctx.svc().moderation().set_policy(ctx.principal.get(), meta_of(ctx), req.param("slug"),
+                                                     body.string("mode", 32), body.integer("first_posts", 0, 100));
+    return http::Response::json(200, {{"policy", policy_json(p)}});
+  });
+
+  router.add(Method::Get, "/api/v1/networks/{slug}/watched-words", [](const http::Request& req, http::Context& ctx) {
+    json words = json::array();
+    for (const auto& w : ctx.svc().moderation().watched_words(ctx.principal.get(), req.param("slug"))) {
+      words.push_back(word_json(w));
+    }
+    return http::Response::json(200, {{"words", words}});
+  });
+
+  router.add(Method::Post, "/api/v1/networks/{slug}/watched-words", [](const http::Request& req, http::Context& ctx) {
+    JsonBody body(req);
+    const auto w = ctx.svc().moderation().add_watched_word(ctx.principal.get(), meta_of(ctx), req.param("slug"),
+                                                           body.string("phrase", 1000), body.string("action", 16));
+    return http::Response::json(201, {{"word", word_json(w)}});
+  });
+
+  router.add(Method::Delete, "/api/v1/watched-words/{id}", [](const http::Request& req, http::Context& ctx) {
+    ctx.svc().moderation().remove_watched_word(ctx.principal.get(), meta_of(ctx), id_param(req, "id"));
+    return http::Response::json(200, json::object());
+  });
+}
 
 }  // namespace harbour::api

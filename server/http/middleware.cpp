@@ -27,9 +27,12 @@ Response request_id_middleware(Request& request, Context& context, const Next& n
 void apply_security_headers(Response& response, const SecurityHeaderOptions& options) {
   auto& h = response.headers;
   if (options.hsts) h.set("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
+  // frame-src: the two privacy-enhanced video players the resources library embeds (after the
+  // reader asks for the video); nothing else may be framed.
   h.set("Content-Security-Policy",
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'");
+        "connect-src 'self'; frame-src https://www.youtube-nocookie.com https://player.vimeo.com; "
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'");
   h.set("X-Content-Type-Options", "nosniff");
   h.set("Referrer-Policy", "no-referrer");
   h.set("X-Frame-Options", "DENY");

@@ -9,6 +9,7 @@
 #include "services/pseudonym_policy.hpp"
 #include "services/roles.hpp"
 #include "services/session_service.hpp"
+#include "services/staff_action.hpp"
 #include "store/account_repo.hpp"
 #include "store/admin_repo.hpp"
 #include "store/database.hpp"
@@ -43,30 +44,6 @@ AuditEntry admin_entry(const Principal& p, std::string action, const RequestMeta
   e.session_hash = p.session_ref;
   e.ip_hash = audit_ip_ref(meta.ip);
   return e;
-}
-
-// Characters as people count them closely enough for a length limit: UTF-8 code points.
-std::size_t code_points(std::string_view s) {
-  return static_cast<std::size_t>(
-      std::count_if(s.begin(), s.end(), [](char ch) { return (static_cast<unsigned char>(ch) & 0xc0) != 0x80; }));
-}
-
-// The reason staff give for suspending or restoring, trimmed; 3..500 characters of text that
-// fits the audit row (control characters other than line breaks and tabs are refused).
-std::string checked_reason(std::string_view raw) {
-  const auto first = raw.find_first_not_of(" \t\r\n");
-  const auto last = raw.find_last_not_of(" \t\r\n");
-  const std::string_view reason = first == std::string_view::npos ? std::string_view() : raw.substr(first, last - first + 1);
-  const bool control = std::any_of(reason.begin(), reason.end(), [](char ch) {
-    const auto b = static_cast<unsigned char>(ch);
-    return (b < 0x20 && b != '\n' && b != '\t') || b == 0x7f;
-  });
-  const auto n = code_points(reason);
-  if (control || n < kReasonMinChars || n > kReasonMaxChars || reason.size() > kAuditReasonMaxBytes) {
-    throw AppError(ErrorKind::BadRequest, "invalid_reason",
-                   "Give a reason of 3 to 500 characters. It is kept in the audit log.");
-  }
-  return std::string(reason);
 }
 
 UserMembership membership_of(const store::MembershipRow& m) {
@@ -171,7 +148,7 @@ UserDetails AdminService::user_details(const Principal* who, const RequestMeta& 
 UserSummary AdminService::suspend(const Principal* who, const RequestMeta& meta, std::int64_t user_id,
                                   std::string_view reason) {
   require_admin(who);
-  const auto why = checked_reason(reason);
+  const auto why = checked_staff_reason(reason);
   if (user_id == who->user_id) {
     throw AppError(ErrorKind::Conflict, "cannot_suspend_self",
                    "You cannot suspend your own account. Ask another administrator if it needs doing.");
@@ -201,7 +178,7 @@ UserSummary AdminService::suspend(const Principal* who, const RequestMeta& meta,
 UserSummary AdminService::restore(const Principal* who, const RequestMeta& meta, std::int64_t user_id,
                                   std::string_view reason) {
   require_admin(who);
-  const auto why = checked_reason(reason);
+  const auto why = checked_staff_reason(reason);
   run_audited(db_, audit_written_, [&](store::Connection& c) {
     const auto user = store::find_user(c, user_id);
     if (!user) throw user_not_found();

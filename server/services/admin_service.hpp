@@ -6,6 +6,7 @@
 #include "services/audit_log.hpp"
 #include "services/principal.hpp"
 #include "services/request_meta.hpp"
+#include "services/staff_action.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -25,9 +26,6 @@ class SessionService;
 
 // Most users one list_users page returns.
 inline constexpr int kUserPageMax = 50;
-// A reason given for suspending or restoring: 3 to 500 characters.
-inline constexpr std::size_t kReasonMinChars = 3;
-inline constexpr std::size_t kReasonMaxChars = 500;
 
 struct UserMembership {
   std::string network_slug;

@@ -48,4 +48,14 @@ struct GateDecision {
 //  otherwise Publish. Words match case-insensitively on word boundaries in title and body.
 GateDecision gate_decide(store::Connection& c, const GateInput& input);
 
+// ---- Watched-word matching (used by gate_decide; public for the watched-words service) --------
+// A phrase as stored: white space trimmed and every run of it made one space. "" when nothing is
+// left. Does not check length or UTF-8 (the service does).
+std::string normalize_phrase(std::string_view raw);
+// The key two phrases are the same by: normalized, ASCII letters lower-cased (other bytes kept).
+std::string phrase_key(std::string_view raw);
+// Whether `phrase` occurs in `text` case-insensitively (ASCII), on word boundaries, its words
+// separated by any run of white space: "kill" is in "Kill." but not in "skilled".
+bool phrase_matches(std::string_view text, std::string_view phrase);
+
 }  // namespace harbour::services

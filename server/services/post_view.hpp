@@ -18,6 +18,7 @@ namespace harbour::services {
 
 struct PostView {
   store::PostRow row;
+  std::string network_slug;
   bool show_text = true;     // false: body and title of a deleted/hidden post are withheld
   bool show_reason = false;  // state_reason is for the author and staff only
   std::string badge;         // "Clinician" | "Peer supporter" | "Volunteer" | "" (from author_role)

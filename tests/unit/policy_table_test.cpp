@@ -9,7 +9,10 @@
 #include "store/account_repo.hpp"
 #include "store/database.hpp"
 #include "store/invitation_repo.hpp"
+#include "store/category_repo.hpp"
 #include "store/network_repo.hpp"
+#include "store/post_repo.hpp"
+#include "store/resource_repo.hpp"
 #include "store/session_repo.hpp"
 #include "support/temp_dir.hpp"
 
@@ -82,6 +85,75 @@ const Row kTable[] = {
     // Your data: anyone signed in, for themselves (a wrong password erases nothing).
     {"GET /api/v1/account/export", "/api/v1/account/export", "", {U, O, O, O, O, O, O, F, U, O}},
     {"POST /api/v1/account/erase", "/api/v1/account/erase", R"({"password":"not the password at all","content":"remove"})", {U, O, O, O, O, O, O, F, U, O}},
+    // Forums. {category}: open to every role; {members_category}: members (and staff) only;
+    // {topic}: published, by the member; {blog}: published, by the clinician; {fresh}: a new
+    // published reply by the member for each call (deleting or hiding spoils nothing else).
+    {"GET /api/v1/networks/{slug}/categories", "/api/v1/networks/default/categories", "", {U, O, O, O, O, O, O, F, U, F}},
+    {"GET /api/v1/networks/{slug}/categories", "/api/v1/networks/perinatal/categories", "", {U, N, N, N, N, N, O, F, U, N}},
+    {"POST /api/v1/networks/{slug}/categories", "/api/v1/networks/default/categories", R"({"name":"Policy space","read":["member"],"post":["member"]})", {U, F, F, F, F, F, O, F, U, F}},
+    {"PATCH /api/v1/categories/{id}", "/api/v1/categories/{category}", R"({"description":"Policy check"})", {U, F, F, F, F, F, O, F, U, F}},
+    {"GET /api/v1/categories/{id}/topics", "/api/v1/categories/{category}/topics", "", {U, O, O, O, O, O, O, F, U, F}},
+    {"GET /api/v1/categories/{id}/topics", "/api/v1/categories/{members_category}/topics", "", {U, O, N, O, O, O, O, F, U, F}},
+    {"POST /api/v1/categories/{id}/topics", "/api/v1/categories/{category}/topics", R"({"title":"Policy topic","body":"Checking who may post."})", {U, O, O, O, O, O, O, F, U, F}},
+    {"POST /api/v1/categories/{id}/topics", "/api/v1/categories/{members_category}/topics", R"({"title":"Policy topic","body":"Checking who may post."})", {U, O, N, O, O, O, O, F, U, F}},
+    {"GET /api/v1/topics/{id}", "/api/v1/topics/{topic}", "", {U, O, O, O, O, O, O, F, U, F}},
+    {"POST /api/v1/topics/{id}/replies", "/api/v1/topics/{topic}/replies", R"({"body":"Policy reply"})", {U, O, O, O, O, O, O, F, U, F}},
+    {"PUT /api/v1/topics/{id}/read", "/api/v1/topics/{topic}/read", R"({"last_read_id":1})", {U, O, O, O, O, O, O, F, U, F}},
+    {"PATCH /api/v1/topics/{id}", "/api/v1/topics/{topic}", R"({"pinned":true,"reason":"policy check"})", {U, F, F, O, O, O, O, F, U, F}},
+    // Blogs are for the community: carers do not see them.
+    {"GET /api/v1/networks/{slug}/blog", "/api/v1/networks/default/blog", "", {U, O, F, O, O, O, O, F, U, F}},
+    {"GET /api/v1/networks/{slug}/blog", "/api/v1/networks/perinatal/blog", "", {U, N, N, N, N, N, O, F, U, N}},
+    {"POST /api/v1/networks/{slug}/blog", "/api/v1/networks/default/blog", R"({"title":"Policy story","body":"Checking who may write."})", {U, O, F, O, O, O, O, F, U, F}},
+    {"GET /api/v1/blog-posts/{id}", "/api/v1/blog-posts/{blog}", "", {U, O, N, O, O, O, O, F, U, F}},
+    {"POST /api/v1/blog-posts/{id}/comments", "/api/v1/blog-posts/{blog}/comments", R"({"body":"Policy comment"})", {U, O, N, O, O, O, O, F, U, F}},
+    // Any post.
+    {"GET /api/v1/posts/{id}", "/api/v1/posts/{topic}", "", {U, O, O, O, O, O, O, F, U, F}},
+    {"GET /api/v1/posts/{id}", "/api/v1/posts/{blog}", "", {U, O, N, O, O, O, O, F, U, F}},
+    {"PUT /api/v1/posts/{id}", "/api/v1/posts/{fresh}", R"({"body":"Edited by its author."})", {U, O, F, F, F, F, F, F, U, F}},
+    {"DELETE /api/v1/posts/{id}", "/api/v1/posts/{fresh}", "", {U, O, F, F, F, F, F, F, U, F}},
+    {"POST /api/v1/posts/{id}/hide", "/api/v1/posts/{fresh}/hide", R"({"reason":"policy check"})", {U, F, F, O, O, O, O, F, U, F}},
+    {"POST /api/v1/posts/{id}/unhide", "/api/v1/posts/{fresh}/unhide", R"({"reason":"policy check"})", {U, F, F, O, O, O, O, F, U, F}},
+    {"GET /api/v1/posts/{id}/history", "/api/v1/posts/{topic}/history", "", {U, F, F, O, O, O, O, F, U, F}},
+    {"PUT /api/v1/posts/{id}/reactions/{kind}", "/api/v1/posts/{topic}/reactions/support", "{}", {U, O, O, O, O, O, O, F, U, F}},
+    {"DELETE /api/v1/posts/{id}/reactions/{kind}", "/api/v1/posts/{topic}/reactions/support", "", {U, O, O, O, O, O, O, F, U, F}},
+    {"GET /api/v1/posts/{id}/reactions", "/api/v1/posts/{topic}/reactions", "", {U, O, F, O, O, O, O, F, U, F}},
+    {"GET /api/v1/account/posts", "/api/v1/account/posts", "", {U, O, O, O, O, O, O, F, U, O}},
+    // The basic moderation queue: staff of the network; policy and watched words: admins write.
+    {"GET /api/v1/networks/{slug}/moderation/queue", "/api/v1/networks/default/moderation/queue", "", {U, F, F, O, O, O, O, F, U, F}},
+    {"GET /api/v1/networks/{slug}/moderation/queue", "/api/v1/networks/perinatal/moderation/queue", "", {U, N, N, N, N, N, O, F, U, N}},
+    {"POST /api/v1/moderation/items/{id}/approve", "/api/v1/moderation/items/999999/approve", "{}", {U, F, F, O, O, O, O, F, U, F}},
+    {"POST /api/v1/moderation/items/{id}/reject", "/api/v1/moderation/items/999999/reject", R"({"reason":"policy check"})", {U, F, F, O, O, O, O, F, U, F}},
+    {"GET /api/v1/networks/{slug}/moderation/policy", "/api/v1/networks/default/moderation/policy", "", {U, F, F, O, O, O, O, F, U, F}},
+    {"PUT /api/v1/networks/{slug}/moderation/policy", "/api/v1/networks/default/moderation/policy", R"({"mode":"first_posts","first_posts":3})", {U, F, F, F, F, F, O, F, U, F}},
+    {"GET /api/v1/networks/{slug}/watched-words", "/api/v1/networks/default/watched-words", "", {U, F, F, O, O, O, O, F, U, F}},
+    {"GET /api/v1/networks/{slug}/watched-words", "/api/v1/networks/perinatal/watched-words", "", {U, N, N, N, N, N, O, F, U, N}},
+    {"POST /api/v1/networks/{slug}/watched-words", "/api/v1/networks/default/watched-words", R"({"phrase":"policy check","action":"hold"})", {U, F, F, F, F, F, O, F, U, F}},
+    {"DELETE /api/v1/watched-words/{id}", "/api/v1/watched-words/999999", "", {U, F, F, F, F, F, O, F, U, F}},
+    // The resources library: every key holder reads (carers too); staff write.
+    {"GET /api/v1/networks/{slug}/resources", "/api/v1/networks/default/resources", "", {U, O, O, O, O, O, O, F, U, F}},
+    {"GET /api/v1/networks/{slug}/resources", "/api/v1/networks/perinatal/resources", "", {U, N, N, N, N, N, O, F, U, N}},
+    {"POST /api/v1/networks/{slug}/resources", "/api/v1/networks/default/resources", R"({"kind":"article","title":"Policy article","body":"Some text."})", {U, F, F, O, O, O, O, F, U, F}},
+    {"POST /api/v1/networks/{slug}/resources", "/api/v1/networks/perinatal/resources", R"({"kind":"article","title":"Policy article","body":"Some text."})", {U, N, N, N, N, N, O, F, U, N}},
+    {"GET /api/v1/resources/{id}", "/api/v1/resources/{resource}", "", {U, O, O, O, O, O, O, F, U, F}},
+    {"PUT /api/v1/resources/{id}", "/api/v1/resources/{resource}", R"({"kind":"article","title":"Policy article","body":"Changed."})", {U, F, F, O, O, O, O, F, U, F}},
+    {"DELETE /api/v1/resources/{id}", "/api/v1/resources/{resource}", "", {U, F, F, O, O, O, O, F, U, F}},
+    // Search: what the caller may read, in their networks.
+    {"GET /api/v1/search", "/api/v1/search?q=sleep", "", {U, O, O, O, O, O, O, F, U, F}},
+    {"GET /api/v1/search", "/api/v1/search?q=sleep&network=perinatal", "", {U, N, N, N, N, N, O, F, U, N}},
+    // Notifications, mutes, reading settings and drafts: one's own.
+    {"GET /api/v1/notifications", "/api/v1/notifications", "", {U, O, O, O, O, O, O, F, U, O}},
+    {"POST /api/v1/notifications/read", "/api/v1/notifications/read", R"({"all":true})", {U, O, O, O, O, O, O, F, U, O}},
+    {"GET /api/v1/account/mutes", "/api/v1/account/mutes", "", {U, O, O, O, O, O, O, F, U, O}},
+    {"PUT /api/v1/account/mutes/{user_id}", "/api/v1/account/mutes/999999", "{}", {U, O, O, O, O, O, O, F, U, O}},
+    {"DELETE /api/v1/account/mutes/{user_id}", "/api/v1/account/mutes/999999", "", {U, O, O, O, O, O, O, F, U, O}},
+    {"GET /api/v1/account/reading", "/api/v1/account/reading", "", {U, O, O, O, O, O, O, F, U, O}},
+    {"PUT /api/v1/account/reading", "/api/v1/account/reading", R"({"collapsed_notes":["self_harm"]})", {U, O, O, O, O, O, O, F, U, O}},
+    {"GET /api/v1/content-notes", "/api/v1/content-notes", "", {U, O, O, O, O, O, O, F, U, O}},
+    {"GET /api/v1/drafts", "/api/v1/drafts", "", {U, O, O, O, O, O, O, F, U, O}},
+    {"GET /api/v1/drafts/{key}", "/api/v1/drafts/topic-1", "", {U, O, O, O, O, O, O, F, U, O}},
+    {"PUT /api/v1/drafts/{key}", "/api/v1/drafts/topic-1", R"({"network":"default","body":"policy check"})", {U, O, O, O, O, O, N, F, U, O}},
+    {"PUT /api/v1/drafts/{key}", "/api/v1/drafts/topic-1", R"({"network":"perinatal","body":"policy check"})", {U, N, N, N, N, N, N, F, U, N}},
+    {"DELETE /api/v1/drafts/{key}", "/api/v1/drafts/topic-1", "", {U, O, O, O, O, O, O, F, U, O}},
 };
 
 E classify(const http::Response& r) {
@@ -90,7 +162,8 @@ E classify(const http::Response& r) {
   const std::string code = body.is_object() ? body["error"].value("code", "") : "";
   if (code == "sign_in_required") return E::E401;
   if (code == "not_allowed" || code == "second_factor_required" || code == "account_suspended") return E::E403;
-  if (code == "network_not_found") return E::E404;
+  // Content the caller may not see does not exist for them, like a network without a key.
+  if (code == "network_not_found" || code == "category_not_found" || code == "post_not_found") return E::E404;
   return E::Ok;  // e.g. invitation_not_found, sign_in_failed: the handler's own answer
 }
 
@@ -131,6 +204,12 @@ class PolicyTable : public ::testing::Test {
           store::set_user_status(c, users_[Suspended], "suspended");
           users_[Expired] = user("Policy Expired", "member", false);
           users_[StaffNo2fa] = user("Policy Clinician Two", "clinician", false);
+          category_ = store::insert_category(c, {net, "Everyone", "", 0, 31, 31}, now);
+          members_category_ = store::insert_category(c, {net, "Members", "", 1, 1 | 28, 1 | 28}, now);
+          topic_ = store::insert_post(c, {net, "topic", users_[Member], "member", category_, std::nullopt, std::string("Fixture topic"),
+                                          "Fixture body", "", "published"}, now);
+          blog_ = store::insert_post(c, {net, "blog_post", users_[Clinician], "clinician", std::nullopt, std::nullopt,
+                                         std::string("Fixture blog"), "Fixture body", "", "published"}, now);
         })
         .get();
   }
@@ -162,6 +241,35 @@ class PolicyTable : public ::testing::Test {
         .get();
   }
 
+  // A new published reply by the member to the fixture topic.
+  std::int64_t fresh_reply() {
+    return db_->writer()
+        .run([&](store::Connection& c) {
+          const auto net = store::find_network_by_slug(c, "default")->id;
+          return store::insert_post(c, {net, "reply", users_[Member], "member", category_, topic_, std::nullopt, "Fresh reply", "",
+                                        "published"}, core::format_utc_ms(clock_.system_now()));
+        })
+        .get();
+  }
+
+  std::int64_t fresh_resource() {
+    return db_->writer()
+        .run([&](store::Connection& c) {
+          store::NewResource r;
+          r.network_id = store::find_network_by_slug(c, "default")->id;
+          r.kind = "article";
+          r.title = "Fixture";
+          r.body = "x";
+          r.audiences = "everyone";
+          return store::insert_resource(c, r, core::format_utc_ms(clock_.system_now()));
+        })
+        .get();
+  }
+
+  void fill(std::string& path, std::string_view placeholder, std::int64_t id) {
+    if (const auto at = path.find(placeholder); at != std::string::npos) path.replace(at, placeholder.size(), std::to_string(id));
+  }
+
   http::Response call(const Row& row, P who, int n) {
     const std::string_view route(row.route);
     const auto space = route.find(' ');
@@ -171,6 +279,17 @@ class PolicyTable : public ::testing::Test {
     req.path = row.path;
     if (const auto at = req.path.find("{invitation}"); at != std::string::npos) {
       req.path.replace(at, 12, std::to_string(fresh_member_invitation()));
+    }
+    fill(req.path, "{members_category}", members_category_);
+    fill(req.path, "{category}", category_);
+    fill(req.path, "{topic}", topic_);
+    fill(req.path, "{blog}", blog_);
+    if (req.path.find("{fresh}") != std::string::npos) fill(req.path, "{fresh}", fresh_reply());
+    if (req.path.find("{resource}") != std::string::npos) fill(req.path, "{resource}", fresh_resource());
+    // The router matches the path alone; a row's query string goes where the server puts it.
+    if (const auto q = req.path.find('?'); q != std::string::npos) {
+      req.query = req.path.substr(q + 1);
+      req.path.resize(q);
     }
     req.remote_ip = "10.9." + std::to_string(n / 250) + "." + std::to_string(n % 250);  // no rate limit crosstalk
     req.received_at = std::chrono::steady_clock::now();
@@ -194,6 +313,10 @@ class PolicyTable : public ::testing::Test {
   std::unique_ptr<services::Services> services_;
   std::unique_ptr<http::App> app_;
   std::array<std::int64_t, kPrincipals> users_{};
+  std::int64_t category_ = 0;
+  std::int64_t members_category_ = 0;
+  std::int64_t topic_ = 0;
+  std::int64_t blog_ = 0;
 };
 
 }  // namespace

@@ -1,0 +1,319 @@
+#include "services/moderation_service.hpp"
+
+#include "core/app_error.hpp"
+#include "core/clock.hpp"
+#include "services/audit_log.hpp"
+#include "services/audited_write.hpp"
+#include "services/authorizer.hpp"
+#include "services/content_rules.hpp"
+#include "services/moderation_gate.hpp"
+#include "services/notification_service.hpp"
+#include "services/post_notifications.hpp"
+#include "services/staff_action.hpp"
+#include "store/database.hpp"
+#include "store/moderation_repo.hpp"
+#include "store/network_repo.hpp"
+#include "store/notification_repo.hpp"
+#include "store/post_repo.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace harbour::services {
+namespace {
+
+using core::AppError;
+using core::ErrorKind;
+
+// What a network without a policy row gets (the table's defaults; see moderation_gate.cpp).
+const ModerationPolicy kDefaultPolicy{"first_posts", 3};
+
+AppError network_not_found() {
+  return AppError(ErrorKind::NotFound, "network_not_found", "There is no network at this address.");
+}
+
+AppError item_not_found() {
+  return AppError(ErrorKind::NotFound, "item_not_found", "There is no item in the moderation queue with that number.");
+}
+
+AppError already_decided() {
+  return AppError(ErrorKind::Conflict, "already_decided",
+                  "Someone has already dealt with this post, or its author changed or withdrew it. Reload the queue "
+                  "to see what is still waiting.");
+}
+
+bool is_queue_state(std::string_view s) { return s == "open" || s == "approved" || s == "rejected"; }
+bool is_policy_mode(std::string_view s) { return s == "pre_moderate_all" || s == "first_posts" || s == "post_moderate"; }
+
+// Staff of the network named by `slug` (admins anywhere); returns its id.
+std::int64_t require_network_staff(store::Database& db, const Principal* who, std::string_view slug) {
+  require_signed_in(who);
+  const auto network = db.read([&](store::Connection& c) { return store::find_network_by_slug(c, slug); });
+  if (!network) throw network_not_found();
+  require_capability(who, Capability::Moderate, network->id);
+  return network->id;
+}
+
+std::int64_t admin_network(store::Database& db, const Principal* who, std::string_view slug) {
+  require_admin(who);
+  const auto network = db.read([&](store::Connection& c) { return store::find_network_by_slug(c, slug); });
+  if (!network) throw network_not_found();
+  return network->id;
+}
+
+// Who may act on an item. An item of a network the caller holds no key to, or one that does not
+// exist, answers 404 item_not_found to staff alike, so item numbers reveal nothing about other
+// networks; people who moderate nowhere are told they cannot moderate at all.
+void require_item_staff(const Principal* who, const std::optional<store::ModerationItemRow>& item) {
+  const Principal& p = require_signed_in(who);
+  if (item && (p.is_admin || p.membership(item->network_id))) {
+    require_capability(who, Capability::Moderate, item->network_id);
+    return;
+  }
+  if (p.is_admin) {
+    require_admin(who);
+    throw item_not_found();
+  }
+  for (const auto& m : p.memberships) {
+    if (m.active && role_grants(m.role, Capability::Moderate)) {
+      require_capability(who, Capability::Moderate, m.network_id);  // the second factor still applies
+      throw item_not_found();
+    }
+  }
+  throw AppError(ErrorKind::Forbidden, "not_allowed", "You do not have permission to do that.");
+}
+
+std::vector<ModerationItem> build_items(store::Connection& c, const Principal* who,
+                                        std::vector<store::ModerationItemRow> rows) {
+  std::vector<store::PostRow> posts;
+  posts.reserve(rows.size());
+  for (const auto& r : rows) {
+    auto post = store::find_post(c, r.post_id);
+    if (!post) throw std::runtime_error("moderation item without its post");  // FK: cannot happen
+    posts.push_back(std::move(*post));
+  }
+  std::map<std::int64_t, PostView> views;
+  for (auto& v : build_post_views(c, who, posts)) views.emplace(v.row.id, std::move(v));
+  std::map<std::int64_t, ModerationContext> contexts;
+  std::map<std::int64_t, std::int64_t> published;  // author id -> published posts (one network)
+
+  std::vector<ModerationItem> items;
+  items.reserve(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    auto& r = rows[i];
+    const auto& post = posts[i];
+    ModerationItem item;
+    item.id = r.id;
+    item.network = std::move(r.network_slug);
+    item.reasons = split_words(r.reasons);
+    item.matched = std::move(r.matched);
+    item.state = std::move(r.state);
+    item.created_at = std::move(r.created_at);
+    item.decided_at = std::move(r.decided_at);
+    item.decision_reason = std::move(r.decision_reason);
+    if (const auto v = views.find(post.id); v != views.end()) item.post = v->second;
+    else item.post.row = post;
+
+    // A reply or comment is read in the light of the topic or blog post it answers.
+    if (post.parent_id) {
+      auto ctx = contexts.find(*post.parent_id);
+      if (ctx == contexts.end()) {
+        const auto parent = store::find_post(c, *post.parent_id);
+        ModerationContext pc{parent ? parent->kind : std::string(), *post.parent_id,
+                             parent ? parent->title.value_or("") : std::string()};
+        ctx = contexts.emplace(*post.parent_id, std::move(pc)).first;
+      }
+      item.context = ctx->second;
+    } else {
+      item.context = {post.kind, post.id, post.title.value_or("")};
+    }
+
+    auto count = published.find(post.author_id);
+    if (count == published.end()) {
+      count = published.emplace(post.author_id, store::count_published_by(c, post.author_id, post.network_id)).first;
+    }
+    item.author = {post.author_id, post.author_pseudonym, count->second};
+    items.push_back(std::move(item));
+  }
+  return items;
+}
+
+WatchedWord word_of(store::WatchedWordRow r) {
+  return {r.id, std::move(r.phrase), std::move(r.action), std::move(r.created_at)};
+}
+
+}  // namespace
+
+ModerationQueuePage ModerationService::queue(const Principal* who, std::string_view network_slug,
+                                             std::optional<std::string> state, std::optional<std::int64_t> before_id) {
+  const auto network_id = require_network_staff(db_, who, network_slug);
+  const std::string wanted = state.value_or("open");
+  if (!is_queue_state(wanted)) {
+    throw AppError(ErrorKind::BadRequest, "invalid_query", "'state' can be open, approved or rejected.");
+  }
+  return db_.read([&](store::Connection& c) {
+    auto rows = store::list_moderation_items(c, network_id, wanted, before_id.value_or(INT64_MAX), kQueuePageSize);
+    ModerationQueuePage page;
+    if (static_cast<int>(rows.size()) == kQueuePageSize) page.next_before = rows.back().id;
+    page.items = build_items(c, who, std::move(rows));
+    return page;
+  });
+}
+
+ModerationItem ModerationService::item_for(const Principal* who, std::int64_t item_id) {
+  return db_.read([&](store::Connection& c) {
+    auto row = store::find_moderation_item(c, item_id);
+    if (!row) throw item_not_found();
+    std::vector<store::ModerationItemRow> rows;
+    rows.push_back(std::move(*row));
+    return std::move(build_items(c, who, std::move(rows)).front());
+  });
+}
+
+ModerationItem ModerationService::approve(const Principal* who, const RequestMeta& meta, std::int64_t item_id,
+                                          std::optional<std::string> reason) {
+  return decide(who, meta, item_id, true, std::move(reason));
+}
+
+ModerationItem ModerationService::reject(const Principal* who, const RequestMeta& meta, std::int64_t item_id,
+                                         std::string_view reason) {
+  return decide(who, meta, item_id, false, std::string(reason));
+}
+
+ModerationItem ModerationService::decide(const Principal* who, const RequestMeta& meta, std::int64_t item_id,
+                                         bool approve, std::optional<std::string> raw_reason) {
+  const auto item = db_.read([&](store::Connection& c) { return store::find_moderation_item(c, item_id); });
+  require_item_staff(who, item);
+  // Approving needs no reason; an empty one counts as none. Rejecting always needs one.
+  std::optional<std::string> reason;
+  if (!approve || (raw_reason && raw_reason->find_first_not_of(" \t\r\n") != std::string::npos)) {
+    reason = checked_staff_reason(raw_reason.value_or(""));
+  }
+  const auto now = core::format_utc_ms(meta.now);
+
+  const auto notification_ids = run_audited(db_, audit_written_, [&](store::Connection& c) {
+    // Read again inside the write: two moderators deciding at once cannot both win.
+    const auto current = store::find_moderation_item(c, item_id);
+    if (!current || current->state != "open") throw already_decided();
+    const auto post = store::find_post(c, current->post_id);
+    if (!post || post->state != "held") throw already_decided();
+    if (!store::decide_moderation_item(c, item_id, approve ? "approved" : "rejected", who->user_id, reason, now)) {
+      throw already_decided();
+    }
+
+    std::vector<std::int64_t> ids;
+    store::NewNotification told{post->author_id, post->network_id, approve ? "approved" : "rejected", post->id,
+                                std::nullopt};
+    if (approve) {
+      store::set_post_state(c, post->id, "published", std::nullopt, now);
+      if (const auto id = store::insert_notification(c, told, now)) ids.push_back(*id);
+      const auto published = store::find_post(c, post->id);
+      if (!published) throw std::runtime_error("approved post vanished inside its transaction");
+      const auto more = notify_published(c, *published, now);
+      ids.insert(ids.end(), more.begin(), more.end());
+    } else {
+      // The text stays as written: the author edits it and resubmits, nothing is lost.
+      store::set_post_state(c, post->id, "rejected", reason, now);
+      if (const auto id = store::insert_notification(c, told, now)) ids.push_back(*id);
+    }
+
+    auto e = staff_audit_entry(*who, approve ? "moderation.approve" : "moderation.reject", meta, current->network_id,
+                               "post", std::to_string(post->id));
+    e.reason = reason.value_or("");
+    e.details = {{"item_id", item_id}, {"reasons", current->reasons}};
+    append_audit(c, e, meta.now);
+    return ids;
+  });
+  notifications_.publish_new(notification_ids);
+  return item_for(who, item_id);
+}
+
+ModerationPolicy ModerationService::policy(const Principal* who, std::string_view network_slug) {
+  const auto network_id = require_network_staff(db_, who, network_slug);
+  const auto row = db_.read([&](store::Connection& c) { return store::find_moderation_policy(c, network_id); });
+  return row ? ModerationPolicy{row->mode, row->first_posts} : kDefaultPolicy;
+}
+
+ModerationPolicy ModerationService::set_policy(const Principal* who, const RequestMeta& meta,
+                                               std::string_view network_slug, std::string_view mode,
+                                               std::int64_t first_posts) {
+  require_admin(who);
+  if (!is_policy_mode(mode)) {
+    throw AppError(ErrorKind::BadRequest, "invalid_mode", "Choose a mode: pre_moderate_all, first_posts or post_moderate.");
+  }
+  if (first_posts < 0 || first_posts > 100) {
+    throw AppError(ErrorKind::BadRequest, "invalid_first_posts", "The number of first posts to check is 0 to 100.");
+  }
+  const auto network_id = admin_network(db_, who, network_slug);
+  const ModerationPolicy wanted{std::string(mode), first_posts};
+  const auto now = core::format_utc_ms(meta.now);
+  run_audited(db_, audit_written_, [&](store::Connection& c) {
+    const auto row = store::find_moderation_policy(c, network_id);
+    const ModerationPolicy old = row ? ModerationPolicy{row->mode, row->first_posts} : kDefaultPolicy;
+    if (row && old.mode == wanted.mode && old.first_posts == wanted.first_posts) return;  // nothing to record
+    store::upsert_moderation_policy(c, network_id, wanted.mode, wanted.first_posts, now);
+    auto e = staff_audit_entry(*who, "moderation.policy_update", meta, network_id, "network", std::to_string(network_id));
+    e.details = {{"old", {{"mode", old.mode}, {"first_posts", old.first_posts}}},
+                 {"new", {{"mode", wanted.mode}, {"first_posts", wanted.first_posts}}}};
+    append_audit(c, e, meta.now);
+  });
+  return wanted;
+}
+
+std::vector<WatchedWord> ModerationService::watched_words(const Principal* who, std::string_view network_slug) {
+  const auto network_id = require_network_staff(db_, who, network_slug);
+  return db_.read([&](store::Connection& c) {
+    std::vector<WatchedWord> words;
+    for (auto& r : store::list_watched_words(c, network_id)) words.push_back(word_of(std::move(r)));
+    return words;
+  });
+}
+
+WatchedWord ModerationService::add_watched_word(const Principal* who, const RequestMeta& meta,
+                                                std::string_view network_slug, std::string_view raw_phrase,
+                                                std::string_view action) {
+  require_admin(who);
+  if (action != "refuse" && action != "hold") {
+    throw AppError(ErrorKind::BadRequest, "invalid_action", "Choose what happens: refuse or hold.");
+  }
+  // UTF-8 and control characters are checked as for any text; the phrase's own limit follows.
+  const auto phrase = normalize_phrase(checked_text(raw_phrase, TextKind::Summary, "phrase"));
+  const auto n = code_point_count(phrase);
+  if (n < kPhraseMinChars || n > kPhraseMaxChars) {
+    throw AppError(ErrorKind::BadRequest, "invalid_phrase", "A watched word or phrase is 2 to 100 characters.");
+  }
+  const auto network_id = admin_network(db_, who, network_slug);
+  const auto now = core::format_utc_ms(meta.now);
+  const auto id = run_audited(db_, audit_written_, [&](store::Connection& c) {
+    // Matching ignores case, so "Kill" next to "kill" would only be a second copy of one rule.
+    const auto key = phrase_key(phrase);
+    const auto existing = store::list_watched_words(c, network_id);
+    const bool duplicate =
+        std::any_of(existing.begin(), existing.end(), [&](const auto& w) { return phrase_key(w.phrase) == key; });
+    const auto inserted = duplicate ? std::nullopt : store::insert_watched_word(c, network_id, phrase, action, who->user_id, now);
+    if (!inserted) {
+      throw AppError(ErrorKind::Conflict, "word_exists", "This network already watches for that word or phrase.");
+    }
+    auto e = staff_audit_entry(*who, "watched_word.add", meta, network_id, "watched_word", std::to_string(*inserted));
+    e.details = {{"phrase", phrase}, {"action", action}};
+    append_audit(c, e, meta.now);
+    return *inserted;
+  });
+  return {id, phrase, std::string(action), now};
+}
+
+void ModerationService::remove_watched_word(const Principal* who, const RequestMeta& meta, std::int64_t word_id) {
+  require_admin(who);
+  run_audited(db_, audit_written_, [&](store::Connection& c) {
+    const auto word = store::find_watched_word(c, word_id);
+    if (!word || !store::delete_watched_word(c, word_id)) {
+      throw AppError(ErrorKind::NotFound, "word_not_found", "There is no watched word with that number.");
+    }
+    auto e = staff_audit_entry(*who, "watched_word.remove", meta, word->network_id, "watched_word",
+                               std::to_string(word_id));
+    e.details = {{"phrase", word->phrase}, {"action", word->action}};
+    append_audit(c, e, meta.now);
+  });
+}
+
+}  // namespace harbour::services

@@ -1,0 +1,95 @@
+#include "services/post_writer.hpp"
+
+#include "core/app_error.hpp"
+#include "services/post_notifications.hpp"
+#include "store/moderation_repo.hpp"
+#include "store/reading_repo.hpp"
+
+namespace harbour::services {
+namespace {
+
+std::string joined(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) {
+    if (!out.empty()) out.push_back(' ');
+    out += w;
+  }
+  return out;
+}
+
+[[noreturn]] void refuse(const GateDecision& d) {
+  throw core::AppError(core::ErrorKind::BadRequest, "content_refused",
+                       d.message.empty() ? "Please rephrase your post: it contains words this community does not allow."
+                                         : d.message);
+}
+
+}  // namespace
+
+std::string_view outcome_name(GateDecision::Outcome outcome) noexcept {
+  switch (outcome) {
+    case GateDecision::Outcome::Publish: return "published";
+    case GateDecision::Outcome::Hold: return "held";
+    case GateDecision::Outcome::Refuse: return "refused";
+  }
+  return "held";
+}
+
+WrittenPost write_new_post(store::Connection& c, store::NewPost post, bool author_is_staff,
+                           const std::optional<std::string>& draft_key, std::string_view now) {
+  GateInput in;
+  in.network_id = post.network_id;
+  in.author_id = post.author_id;
+  in.author_is_staff = author_is_staff;
+  in.kind = post.kind;
+  in.title = post.title ? std::string_view(*post.title) : std::string_view();
+  in.body = post.body;
+  WrittenPost out;
+  out.decision = gate_decide(c, in);
+  if (out.decision.outcome == GateDecision::Outcome::Refuse) refuse(out.decision);
+  const bool publish = out.decision.outcome == GateDecision::Outcome::Publish;
+  post.state = publish ? "published" : "held";
+  out.post_id = store::insert_post(c, post, now);
+  if (publish) {
+    if (const auto row = store::find_post(c, out.post_id)) out.notifications = notify_published(c, *row, now);
+  } else {
+    store::insert_moderation_item(c, post.network_id, out.post_id, joined(out.decision.reasons), out.decision.matched, now);
+  }
+  if (draft_key) store::delete_draft(c, post.author_id, *draft_key);
+  return out;
+}
+
+WrittenPost write_edit(store::Connection& c, const store::PostRow& before, const std::optional<std::string>& title,
+                       std::string_view body, std::string_view content_notes, bool author_is_staff,
+                       const std::optional<std::string>& draft_key, std::string_view now) {
+  const auto new_title = before.title ? title.value_or(*before.title) : std::string();
+  GateInput in;
+  in.network_id = before.network_id;
+  in.author_id = before.author_id;
+  in.author_is_staff = author_is_staff;
+  in.kind = before.kind;
+  in.title = new_title;
+  in.body = body;
+  in.is_edit = true;
+  in.resubmission = before.state == "rejected";
+  WrittenPost out;
+  out.post_id = before.id;
+  out.decision = gate_decide(c, in);
+  if (out.decision.outcome == GateDecision::Outcome::Refuse) refuse(out.decision);
+  store::edit_post(c, before.id, before.title ? std::optional<std::string>(new_title) : std::nullopt, body, content_notes,
+                   before.author_id, now);
+  const bool hold = out.decision.outcome == GateDecision::Outcome::Hold;
+  if (before.state == "held") {
+    // Still waiting: the moderator now reads the new text. The outcome stays "held".
+    out.decision.outcome = GateDecision::Outcome::Hold;
+    if (out.decision.message.empty()) {
+      out.decision.message = "Your changes are saved. A moderator will read your post before it appears.";
+    }
+  } else if (hold) {
+    store::set_post_state(c, before.id, "held", std::nullopt, now);
+    store::insert_moderation_item(c, before.network_id, before.id, joined(out.decision.reasons), out.decision.matched, now);
+  }
+  if (draft_key) store::delete_draft(c, before.author_id, *draft_key);
+  return out;
+}
+
+}  // namespace harbour::services
