@@ -1,9 +1,11 @@
 #include "services/services.hpp"
 
+#include "core/clock.hpp"
 #include "core/log.hpp"
 #include "services/audit_anchor.hpp"
 #include "services/audit_log.hpp"
 #include "store/database.hpp"
+#include "store/personal_content_repo.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -29,7 +31,18 @@ Services::Services(store::Database& db, live::Hub& hub, const core::Clock& clock
       moderation_(db, notifications_, [this] { audit_written(); }),
       resources_(db, [this] { audit_written(); }),
       search_(db),
-      drafts_(db) {}
+      drafts_(db) {
+  // The content features' part of a person's export and erasure (data_rights_service.hpp).
+  data_rights_.add_export_section("posts", store::export_posts);
+  data_rights_.add_export_section("community", store::export_personal_content);
+  data_rights_.add_erase_step("content", [this](store::Connection& c, std::int64_t user_id, ContentChoice choice) {
+    nlohmann::json summary = store::erase_personal_content(c, user_id);
+    // "anonymise" keeps what they wrote under the former-member name the account now has.
+    summary["posts_removed"] =
+        choice == ContentChoice::Remove ? store::remove_posts_of(c, user_id, core::format_utc_ms(clock_.system_now())) : 0;
+    return summary;
+  });
+}
 
 bool Services::ready() {
   try {
