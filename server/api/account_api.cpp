@@ -1,5 +1,6 @@
 // Joining, signing in and out, and the current session.
 #include "api/json_body.hpp"
+#include "api/request_meta.hpp"
 #include "api/routes.hpp"
 
 #include "core/clock.hpp"
@@ -15,10 +16,6 @@ namespace harbour::api {
 namespace {
 
 using http::Method;
-
-services::RequestMeta meta_of(const http::Context& ctx) {
-  return {ctx.client_ip, ctx.svc().clock().system_now()};
-}
 
 nlohmann::json principal_json(const services::Principal& p) {
   nlohmann::json memberships = nlohmann::json::array();

@@ -2,6 +2,7 @@
 // decision is the AdminService's (require_admin: an admin with a completed second factor).
 #include "api/json_body.hpp"
 #include "api/params.hpp"
+#include "api/request_meta.hpp"
 #include "api/routes.hpp"
 
 #include "core/app_error.hpp"
@@ -21,8 +22,6 @@ namespace {
 
 using http::Method;
 using nlohmann::json;
-
-services::RequestMeta meta_of(const http::Context& ctx) { return {ctx.client_ip, ctx.svc().clock().system_now()}; }
 
 // A text query parameter of at most max_bytes, or nullopt when absent or empty.
 std::optional<std::string> text_query(const http::Request& req, std::string_view name, std::size_t max_bytes) {

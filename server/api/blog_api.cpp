@@ -2,6 +2,7 @@
 #include "api/json_body.hpp"
 #include "api/params.hpp"
 #include "api/post_json.hpp"
+#include "api/request_meta.hpp"
 #include "api/routes.hpp"
 
 #include "services/blog_service.hpp"
@@ -14,8 +15,6 @@ namespace {
 
 using http::Method;
 using nlohmann::json;
-
-services::RequestMeta meta_of(const http::Context& ctx) { return {ctx.client_ip, ctx.svc().clock().system_now()}; }
 
 }  // namespace
 

@@ -1,6 +1,7 @@
 // Drafts, reading settings and the list of content notes. The DraftService decides; every route
 // is the caller's own (signed in, not suspended), and a draft is only ever its owner's.
 #include "api/json_body.hpp"
+#include "api/request_meta.hpp"
 #include "api/routes.hpp"
 
 #include "core/app_error.hpp"
@@ -24,8 +25,6 @@ using nlohmann::json;
 // A 40,000-character body is up to 160 KB of UTF-8, and JSON escapes make it longer.
 constexpr std::size_t kDraftMaxBody = 256 * 1024;
 constexpr std::size_t kMaxUtf8Bytes = 4;
-
-services::RequestMeta meta_of(const http::Context& ctx) { return {ctx.client_ip, ctx.svc().clock().system_now()}; }
 
 json notes_json() {
   json notes = json::array();

@@ -3,6 +3,7 @@
 #include "api/json_body.hpp"
 #include "api/params.hpp"
 #include "api/post_json.hpp"
+#include "api/request_meta.hpp"
 #include "api/routes.hpp"
 
 #include "core/app_error.hpp"
@@ -17,8 +18,6 @@ namespace {
 
 using http::Method;
 using nlohmann::json;
-
-services::RequestMeta meta_of(const http::Context& ctx) { return {ctx.client_ip, ctx.svc().clock().system_now()}; }
 
 json category_json(const services::CategoryView& v) {
   const auto& r = v.row;

@@ -3,6 +3,7 @@
 #include "api/json_body.hpp"
 #include "api/params.hpp"
 #include "api/post_json.hpp"
+#include "api/request_meta.hpp"
 #include "api/routes.hpp"
 
 #include "core/app_error.hpp"
@@ -20,8 +21,6 @@ namespace {
 
 using http::Method;
 using nlohmann::json;
-
-services::RequestMeta meta_of(const http::Context& ctx) { return {ctx.client_ip, ctx.svc().clock().system_now()}; }
 
 json or_null(const std::optional<std::string>& s) { return s ? json(*s) : json(); }
 

@@ -2,6 +2,7 @@
 // caller's own (signed in, not suspended).
 #include "api/json_body.hpp"
 #include "api/params.hpp"
+#include "api/request_meta.hpp"
 #include "api/routes.hpp"
 
 #include "core/app_error.hpp"
@@ -22,8 +23,6 @@ using core::AppError;
 using core::ErrorKind;
 using http::Method;
 using nlohmann::json;
-
-services::RequestMeta meta_of(const http::Context& ctx) { return {ctx.client_ip, ctx.svc().clock().system_now()}; }
 
 AppError invalid_ids() {
   return AppError(ErrorKind::BadRequest, "invalid_field",

@@ -3,6 +3,7 @@
 #include "api/json_body.hpp"
 #include "api/params.hpp"
 #include "api/post_json.hpp"
+#include "api/request_meta.hpp"
 #include "api/routes.hpp"
 
 #include "services/post_service.hpp"
@@ -15,8 +16,6 @@ namespace {
 
 using http::Method;
 using nlohmann::json;
-
-services::RequestMeta meta_of(const http::Context& ctx) { return {ctx.client_ip, ctx.svc().clock().system_now()}; }
 
 json reactions_json(const services::ReactionSummary& r) {
   json counts = json::object();

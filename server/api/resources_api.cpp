@@ -3,6 +3,7 @@
 // its views back into the Resource object of schema/api/content.md.
 #include "api/json_body.hpp"
 #include "api/params.hpp"
+#include "api/request_meta.hpp"
 #include "api/routes.hpp"
 
 #include "core/app_error.hpp"
@@ -24,8 +25,6 @@ using nlohmann::json;
 
 // Bodies can carry a long article and a transcript (60,000 and 100,000 characters).
 constexpr std::size_t kResourceBodyLimit = 1 << 20;
-
-services::RequestMeta meta_of(const http::Context& ctx) { return {ctx.client_ip, ctx.svc().clock().system_now()}; }
 
 // A filter of at most 64 bytes, or nullopt when absent or empty; the service checks its value.
 std::optional<std::string> filter_query(const http::Request& req, std::string_view name) {
