@@ -35,7 +35,7 @@ Services::Services(store::Database& db, live::Hub& hub, const core::Clock& clock
   // The content features' part of a person's export and erasure (data_rights_service.hpp).
   data_rights_.add_export_section("posts", store::export_posts);
   data_rights_.add_export_section("community", store::export_personal_content);
-  data_rights_.add_erase_step("content", [this](store::Connection& c, std::int64_t user_id, ContentChoice choice) {
+  data_rights_.add_erase_step("community", [this](store::Connection& c, std::int64_t user_id, ContentChoice choice) {
     nlohmann::json summary = store::erase_personal_content(c, user_id);
     // "anonymise" keeps what they wrote under the former-member name the account now has.
     summary["posts_removed"] =
