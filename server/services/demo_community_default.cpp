@@ -482,7 +482,7 @@ Keep it somewhere you'll see it, and read it again once a month.)md",
 Your employer may be able to make reasonable adjustments, and many talking therapy services offer employment advice: ask the team.)md",
      nullptr, "work", "members", "", ago(26)},
     {"leaflet", "Depression in adults (NHS)", "The NHS overview of depression: symptoms, causes, treatment and self-help.",
-     "", "https://www.nhs.uk/mental-health/conditions/depression-in-adults/overview/", "depression", "everyone", "",
+     "", "https://www.nhs.uk/mental-health/conditions/depression-in-adults/overview/", "depression", "everyone carers", "",
      ago(28)},
     {"leaflet", "Self-help guides, tools and activities (NHS)",
      "Guides and activities from the NHS for low mood, sleep, stress and more.", "",
@@ -498,9 +498,22 @@ Your employer may be able to make reasonable adjustments, and many talking thera
      "https://www.nhs.uk/every-mind-matters/", "self-help wellbeing", "everyone", "", ago(27)},
     {"service", "Samaritans",
      "Someone to talk to, any time of day or night. Call free on 116 123.", "",
-     "https://www.samaritans.org", "urgent support", "everyone", "", ago(28)},
+     "https://www.samaritans.org", "urgent support", "everyone carers", "", ago(28)},
     {"service", "Mind", "Information and advice about mental health, and local Mind services near you.", "",
      "https://www.mind.org.uk", "information support", "everyone", "", ago(28)},
+    {"article", "When someone you love is recovering from depression",
+     "For partners, relatives and friends: what helps after therapy ends, and looking after yourself too.",
+     R"md(Therapy has ended, and the person you care about is doing better. It is natural to wonder how to help
+them stay well without hovering.
+
+- **Ask, don't guess.** "What helps when you're having a harder day?" is a good question to ask on a good day.
+- **Know their early signs.** Many people write a staying-well plan at the end of therapy; if they want to share
+  it, it can tell you what to look out for.
+- **Keep ordinary life going.** Routines, meals together and time outdoors help more than serious talks.
+- **Look after yourself.** Carers need rest and support too. The carers' spaces here are for you.
+
+If you are worried that they are not safe, use the **Need urgent help?** link at the top of the page.)md",
+     nullptr, "carers staying-well", "carers", "", ago(26)},
     {"service", "Cruse Bereavement Support",
      "Support for anyone grieving the death of someone close to them.", "",
      "https://www.cruse.org.uk", "grief", "everyone", "bereavement", ago(25)},

@@ -50,7 +50,7 @@ function parseRetryAfter(value) {
  * @returns {Promise<any>} the parsed body of a 2xx reply, or null when the reply has no body (204)
  * @throws {ApiError} for error replies, bad JSON, time-outs and network failures
  */
-export async function request(method, path, { body, signal, timeoutMs } = {}) {
+export async function request(method, path, { body, signal, timeoutMs, keepalive = false } = {}) {
   const unsafe = method !== 'GET' && method !== 'HEAD';
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs ?? (unsafe ? UNSAFE_TIMEOUT_MS : DEFAULT_TIMEOUT_MS));
@@ -71,6 +71,9 @@ export async function request(method, path, { body, signal, timeoutMs } = {}) {
         credentials: 'same-origin',
         cache: 'no-cache',
         signal: controller.signal,
+        // Lets a last save (a draft as the page closes) outlive the page; the browser caps such
+        // bodies at 64 KiB, which is why it is not the default.
+        keepalive,
       });
     } catch {
       throw new ApiError('unreachable', 'Harbour could not be reached. Check your internet connection and try again.', 0);

@@ -4,6 +4,8 @@
 import { h, nhsIcon } from './dom.js';
 import { setFlash } from './flash.js';
 import { onSessionChange, signOut } from './session.js';
+import { onUnreadChange, installLive } from './live.js';
+import { chooseNetwork, isStaffOf, onNetworkChange, roleIn } from './networks.js';
 
 
 /** The NHS.UK "user" icon (decorative). */
@@ -120,4 +122,71 @@ function markCurrent(nav) {
     if (url.pathname === window.location.pathname) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
+}
+
+// ---------------------------------------------------------------------------------------
+// The community navigation (signed in): Forums, Blog, Resources, Search, Notifications with the
+// unread count, and Moderation for staff. Links stay in the community last shown.
+
+/**
+ * Add the navigation bar under the header and keep it up to date.
+ * @returns {{update: () => void}} call after each page change
+ */
+export function installContentNav() {
+  const header = document.querySelector('header.nhsuk-header');
+  if (!header) return { update() {} };
+  const list = h('ul', { class: 'nhsuk-header__navigation-list harbour-nav__list' });
+  const nav = h(
+    'nav',
+    { class: 'nhsuk-header__navigation harbour-nav', 'aria-label': 'Community', id: 'header-nav', hidden: true },
+    h('div', { class: 'nhsuk-header__navigation-container nhsuk-width-container' }, list),
+  );
+  header.append(nav);
+  installLive(header);
+  let session = null;
+  const badge = h('span', { class: 'harbour-nav__badge', id: 'header-unread', 'aria-hidden': 'true', hidden: true });
+  const badgeText = h('span', { class: 'nhsuk-u-visually-hidden', id: 'header-unread-text' });
+
+  const render = () => {
+    if (!session) {
+      nav.hidden = true;
+      list.replaceChildren();
+      return;
+    }
+    const chosen = chooseNetwork(session, new URL(window.location.href));
+    const slug = chosen?.slug || '';
+    const q = slug ? `?network=${encodeURIComponent(slug)}` : '';
+    const role = roleIn(session, slug);
+    const items = [
+      { href: `/forums${q}`, text: 'Forums', id: 'nav-forums', also: ['/forums/category', '/forums/topic', '/forums/new-topic'] },
+      role === 'carer' ? null : { href: `/blog${q}`, text: 'Blog', id: 'nav-blog', also: ['/blog/post', '/blog/new'] },
+      { href: `/resources${q}`, text: 'Resources', id: 'nav-resources', also: ['/resources/item', '/resources/edit'] },
+      { href: `/search${q}`, text: 'Search', id: 'nav-search' },
+      { href: '/notifications', text: 'Notifications', id: 'nav-notifications', badge: true },
+      slug && isStaffOf(session, slug) ? { href: `/moderation${q}`, text: 'Moderation', id: 'nav-moderation' } : null,
+    ].filter(Boolean);
+    const here = window.location.pathname;
+    list.replaceChildren(
+      ...items.map((i) => {
+        const current = here === new URL(i.href, window.location.href).pathname || (i.also || []).includes(here);
+        return h(
+          'li',
+          { class: `nhsuk-header__navigation-item${current ? ' nhsuk-header__navigation-item--current' : ''}` },
+          h('a', { class: 'nhsuk-header__navigation-link', href: i.href, id: i.id, 'aria-current': current ? 'page' : null }, i.text, i.badge ? [badge, badgeText] : null),
+        );
+      }),
+    );
+    nav.hidden = false;
+  };
+  onUnreadChange((n) => {
+    badge.textContent = n > 99 ? '99+' : String(n);
+    badge.hidden = n === 0;
+    badgeText.textContent = n ? ` (${n} unread)` : '';
+  });
+  onSessionChange((state) => {
+    session = state.status === 'signed-in' ? state.session : null;
+    render();
+  });
+  onNetworkChange(() => render());
+  return { update: render };
 }

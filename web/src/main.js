@@ -1,5 +1,5 @@
 // Harbour web client: entry point.
-import { installAccountHeader } from './header.js';
+import { installAccountHeader, installContentNav } from './header.js';
 import { installQuickExit } from './quick-exit.js';
 import { Router } from './router.js';
 import { refreshSession } from './session.js';
@@ -16,6 +16,23 @@ import { signInPage } from './pages/sign-in.js';
 import { signInTwoStepPage } from './pages/sign-in-two-step.js';
 import { staffInvitationsPage } from './pages/staff-invitations.js';
 import { urgentHelpPage } from './pages/urgent-help.js';
+import { accountMutesPage } from './pages/account-mutes.js';
+import { accountPostsPage } from './pages/account-posts.js';
+import { accountReadingPage } from './pages/account-reading.js';
+import { blogPage } from './pages/blog.js';
+import { blogNewPage } from './pages/blog-new.js';
+import { blogPostPage } from './pages/blog-post.js';
+import { forumCategoryPage } from './pages/forum-category.js';
+import { newTopicPage } from './pages/forum-new-topic.js';
+import { forumTopicPage } from './pages/forum-topic.js';
+import { forumsPage } from './pages/forums.js';
+import { moderationPage } from './pages/moderation.js';
+import { notificationsPage } from './pages/notifications.js';
+import { postEditPage } from './pages/post-edit.js';
+import { resourceEditPage } from './pages/resource-edit.js';
+import { resourceItemPage } from './pages/resource-item.js';
+import { resourcesPage } from './pages/resources.js';
+import { searchPage } from './pages/search.js';
 
 function installSkipLink() {
   // Move focus to <main> (not just scroll), so the next Tab starts inside the content.
@@ -36,6 +53,7 @@ function boot() {
   // Who is signed in: asked once now (and again after signing in or out).
   refreshSession();
   let header = null;
+  let contentNav = null;
   const router = new Router(
     main,
     {
@@ -53,11 +71,34 @@ function boot() {
       '/admin/users': adminUsersPage,
       '/admin/users/:id': adminUserPage,
       '/admin/audit': adminAuditPage,
+      '/forums': forumsPage,
+      '/forums/category': forumCategoryPage,
+      '/forums/topic': forumTopicPage,
+      '/forums/new-topic': newTopicPage,
+      '/posts/edit': postEditPage,
+      '/blog': blogPage,
+      '/blog/new': blogNewPage,
+      '/blog/post': blogPostPage,
+      '/resources': resourcesPage,
+      '/resources/item': resourceItemPage,
+      '/resources/edit': resourceEditPage,
+      '/search': searchPage,
+      '/notifications': notificationsPage,
+      '/account/reading': accountReadingPage,
+      '/account/mutes': accountMutesPage,
+      '/account/posts': accountPostsPage,
+      '/moderation': moderationPage,
     },
     notFoundPage,
-    { onShow: () => header?.update() },
+    {
+      onShow: () => {
+        header?.update();
+        contentNav?.update();
+      },
+    },
   );
   header = installAccountHeader(router);
+  contentNav = installContentNav();
   router.start();
 }
 

@@ -80,6 +80,14 @@ function show(area, session, ctx) {
   }
 
   parts.push(
+    h('h2', { class: 'nhsuk-heading-m', text: 'Your posts and reading' }),
+    h(
+      'ul',
+      { id: 'account-content' },
+      h('li', {}, h('a', { href: '/account/posts', text: 'Your posts' })),
+      h('li', {}, h('a', { href: '/account/reading', text: 'Reading settings: content notes' })),
+      h('li', {}, h('a', { href: '/account/mutes', text: 'Muted members' })),
+    ),
     h('h2', { class: 'nhsuk-heading-m', text: 'Your data' }),
     h('p', {}, h('a', { href: '/account/data', id: 'account-data-link', text: 'Download your data or delete your account' })),
   );

@@ -1,0 +1,167 @@
+// The live connection: one WebSocket to wss://<host>/ws while someone is signed in. It keeps the
+// unread-notification count in the header up to date and announces new notifications politely.
+// Reconnects with backoff (1 s doubling to 30 s, with jitter); a close with 4001 means the
+// session ended, so it waits until the person signs in again.
+import { getJson } from './api.js';
+import { h } from './dom.js';
+import { onSessionChange } from './session.js';
+
+const MIN_DELAY_MS = 1000;
+const MAX_DELAY_MS = 30000;
+
+let unread = 0;
+const listeners = new Set();
+let announcer = null;
+
+/** The unread count as last known. */
+export function unreadCount() {
+  return unread;
+}
+
+/** Set the unread count (pages that read notifications know it best) and tell listeners. */
+export function setUnreadCount(n) {
+  const next = Number.isSafeInteger(n) && n >= 0 ? n : 0;
+  if (next === unread) return;
+  unread = next;
+  for (const fn of [...listeners]) fn(unread);
+}
+
+/** Listen for changes of the unread count; called at once. */
+export function onUnreadChange(fn) {
+  listeners.add(fn);
+  fn(unread);
+  return () => listeners.delete(fn);
+}
+
+/** Say something politely to screen readers (without moving focus). */
+export function announce(text) {
+  if (!announcer) return;
+  announcer.textContent = '';
+  // A fresh text after a tick, so the same words twice are announced twice.
+  setTimeout(() => {
+    announcer.textContent = text;
+  }, 50);
+}
+
+function describe(n) {
+  const who = typeof n?.actor?.pseudonym === 'string' ? n.actor.pseudonym : 'Someone';
+  const title = typeof n?.link?.title === 'string' && n.link.title ? ` \u201c${n.link.title}\u201d` : '';
+  switch (n?.kind) {
+    case 'reply':
+      return `${who} replied to${title || ' your topic'}`;
+    case 'comment':
+      return `${who} commented on${title || ' your post'}`;
+    case 'mention':
+      return `${who} mentioned you`;
+    case 'approved':
+      return `your post${title ? ` in${title}` : ''} is published`;
+    case 'rejected':
+      return `a moderator did not publish your post${title ? ` in${title}` : ''}`;
+    case 'hidden':
+      return `a moderator hid your post${title ? ` in${title}` : ''}`;
+    default:
+      return 'something new';
+  }
+}
+
+/**
+ * Start the live connection for whoever is signed in (once, from main.js). `host` holds the
+ * polite live region.
+ */
+export function installLive(host) {
+  announcer = h('p', { class: 'nhsuk-u-visually-hidden', 'aria-live': 'polite', id: 'live-announcer' });
+  host.append(announcer);
+  let socket = null;
+  let userId = null;
+  let attempt = 0;
+  let timer = null;
+  let stopped = true;
+
+  const refreshCount = () =>
+    getJson('/notifications')
+      .then((d) => setUnreadCount(d?.unread_count))
+      .catch(() => {});
+
+  const connect = () => {
+    clearTimeout(timer);
+    timer = null;
+    if (stopped || socket) return;
+    let ws;
+    try {
+      ws = new WebSocket(`${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/ws`);
+    } catch {
+      schedule();
+      return;
+    }
+    socket = ws;
+    ws.addEventListener('open', () => {
+      attempt = 0;
+      refreshCount(); // anything that arrived while away
+    });
+    ws.addEventListener('message', (event) => {
+      let msg;
+      try {
+        msg = JSON.parse(event.data);
+      } catch {
+        return;
+      }
+      if (msg?.type === 'notification') {
+        if (Number.isSafeInteger(msg.unread_count)) setUnreadCount(msg.unread_count);
+        else setUnreadCount(unread + 1);
+        announce(`New notification: ${describe(msg.notification)}`);
+      }
+    });
+    ws.addEventListener('close', (event) => {
+      if (socket === ws) socket = null;
+      if (event.code === 4001) {
+        stopped = true; // the session ended: wait for the next sign-in
+        return;
+      }
+      schedule();
+    });
+  };
+
+  const schedule = () => {
+    if (stopped || timer) return;
+    const base = Math.min(MAX_DELAY_MS, MIN_DELAY_MS * 2 ** attempt);
+    attempt += 1;
+    const delay = Math.round(base / 2 + Math.random() * (base / 2));
+    timer = setTimeout(connect, delay);
+  };
+
+  const stop = () => {
+    stopped = true;
+    clearTimeout(timer);
+    timer = null;
+    const ws = socket;
+    socket = null;
+    ws?.close(1000);
+  };
+
+  onSessionChange((state) => {
+    const id = state.status === 'signed-in' ? state.session?.user.id : null;
+    if (state.status === 'loading' || state.status === 'unknown') return;
+    if (id === null || id === undefined) {
+      userId = null;
+      stop();
+      setUnreadCount(0);
+      return;
+    }
+    if (id !== userId) {
+      stop();
+      userId = id;
+      attempt = 0;
+    }
+    if (stopped) {
+      stopped = false;
+      refreshCount();
+      connect();
+    }
+  });
+  window.addEventListener('online', () => {
+    if (!stopped && !socket) {
+      attempt = 0;
+      connect();
+    }
+  });
+}
