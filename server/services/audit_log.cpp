@@ -329,11 +329,6 @@ void bind_opt(store::Statement& s, int index, const std::optional<std::string_vi
 // its bytes with their length.
 void bind_bytes(store::Statement& s, int index, std::string_view bytes) { s.bind(index, bytes); }
 
-std::optional<std::int64_t> column_opt_int(store::Statement& s, int column) {
-  if (s.column_is_null(column)) return std::nullopt;
-  return s.column_int64(column);
-}
-
 // A read transaction around verification (one snapshot), unless the caller already has one.
 class ReadSnapshot {
  public:
@@ -543,12 +538,12 @@ AuditVerifyResult verify_audit_chain(store::Connection& c, const std::optional<A
     RowView row;
     row.id = id;
     row.at = at;
-    row.actor_id = column_opt_int(s, 2);
+    row.actor_id = s.column_optional_int64(2);
     row.actor_role = opt_text(3, actor_role);
     row.action = action;
     row.target_type = opt_text(5, target_type);
     row.target_id = opt_text(6, target_id);
-    row.network_id = column_opt_int(s, 7);
+    row.network_id = s.column_optional_int64(7);
     row.reason = opt_text(8, reason);
     row.outcome = outcome;
     row.session_hash = opt_text(10, session_hash);
@@ -661,12 +656,12 @@ std::vector<AuditRow> list_audit(store::Connection& c, const AuditFilter& filter
     AuditRow row;
     row.id = s.column_int64(0);
     row.at = s.column_text(1);
-    row.actor_id = column_opt_int(s, 2);
+    row.actor_id = s.column_optional_int64(2);
     row.actor_role = s.column_text(3);
     row.action = s.column_text(4);
     row.target_type = s.column_text(5);
     row.target_id = s.column_text(6);
-    row.network_id = column_opt_int(s, 7);
+    row.network_id = s.column_optional_int64(7);
     row.reason = s.column_text(8);
     row.outcome = s.column_text(9);
     row.session_hash = s.column_text(10);

@@ -40,19 +40,14 @@ CreatedPost BlogService::create(const Principal* who, const RequestMeta& meta, s
   post.content_notes = checked_content_notes(input.content_notes);
   post.author_id = who->user_id;
   const auto now = core::format_utc_ms(meta.now);
-  const auto written = db_.writer()
-                           .run([&](store::Connection& c) {
-                             const auto network = require_network(c, network_slug);
-                             const bool staff = is_network_staff(who, network.id);
-                             if (!staff) require_capability(who, Capability::PostCommunity, network.id);
-                             post.network_id = network.id;
-                             post.author_role = author_role_in(*who, network.id);
-                             return write_new_post(c, post, staff, input.draft_key, now);
-                           })
-                           .get();
-  notifications_.publish_new(written.notifications);
-  return {db_.read([&](store::Connection& c) { return build_post_view(c, who, *store::find_post(c, written.post_id)); }),
-          written.decision};
+  return commit_post_write(db_, notifications_, who, [&](store::Connection& c) {
+    const auto network = require_network(c, network_slug);
+    const bool staff = is_network_staff(who, network.id);
+    if (!staff) require_capability(who, Capability::PostCommunity, network.id);
+    post.network_id = network.id;
+    post.author_role = author_role_in(*who, network.id);
+    return write_new_post(c, post, staff, input.draft_key, now);
+  });
 }
 
 BlogThread BlogService::get(const Principal* who, std::int64_t post_id, std::int64_t after_comment_id) {
@@ -78,24 +73,19 @@ CreatedPost BlogService::comment(const Principal* who, const RequestMeta& meta, 
   post.author_id = who->user_id;
   post.parent_id = post_id;
   const auto now = core::format_utc_ms(meta.now);
-  const auto written = db_.writer()
-                           .run([&](store::Connection& c) {
-                             const auto parent = require_visible_post(c, who, post_id);
-                             if (parent.kind != "blog_post") throw_post_not_found();
-                             if (parent.state != "published") {
-                               throw AppError(ErrorKind::Conflict, "post_not_published",
-                                              "Comments open once this post has been published.");
-                             }
-                             const bool staff = is_network_staff(who, parent.network_id);
-                             if (!staff) require_capability(who, Capability::PostCommunity, parent.network_id);
-                             post.network_id = parent.network_id;
-                             post.author_role = author_role_in(*who, parent.network_id);
-                             return write_new_post(c, post, staff, input.draft_key, now);
-                           })
-                           .get();
-  notifications_.publish_new(written.notifications);
-  return {db_.read([&](store::Connection& c) { return build_post_view(c, who, *store::find_post(c, written.post_id)); }),
-          written.decision};
+  return commit_post_write(db_, notifications_, who, [&](store::Connection& c) {
+    const auto parent = require_visible_post(c, who, post_id);
+    if (parent.kind != "blog_post") throw_post_not_found();
+    if (parent.state != "published") {
+      throw AppError(ErrorKind::Conflict, "post_not_published",
+                     "Comments open once this post has been published.");
+    }
+    const bool staff = is_network_staff(who, parent.network_id);
+    if (!staff) require_capability(who, Capability::PostCommunity, parent.network_id);
+    post.network_id = parent.network_id;
+    post.author_role = author_role_in(*who, parent.network_id);
+    return write_new_post(c, post, staff, input.draft_key, now);
+  });
 }
 
 }  // namespace harbour::services

@@ -230,23 +230,18 @@ CreatedPost ForumService::create_topic(const Principal* who, const RequestMeta& 
   post.author_id = who->user_id;
   post.category_id = category_id;
   const auto now = core::format_utc_ms(meta.now);
-  const auto written = db_.writer()
-                           .run([&](store::Connection& c) {
-                             const auto category = store::find_category(c, category_id);
-                             if (!category) throw category_not_found();
-                             require_network_reader(who, category->network_id);
-                             if (!may_read_category(who, category->network_id, category->read_mask)) throw category_not_found();
-                             if (!may_post_category(who, category->network_id, category->post_mask)) {
-                               throw AppError(ErrorKind::Forbidden, "not_allowed", "This space is for reading only.");
-                             }
-                             post.network_id = category->network_id;
-                             post.author_role = author_role_in(*who, category->network_id);
-                             return write_new_post(c, post, author_is_staff(who, category->network_id), input.draft_key, now);
-                           })
-                           .get();
-  notifications_.publish_new(written.notifications);
-  return {db_.read([&](store::Connection& c) { return build_post_view(c, who, *store::find_post(c, written.post_id)); }),
-          written.decision};
+  return commit_post_write(db_, notifications_, who, [&](store::Connection& c) {
+    const auto category = store::find_category(c, category_id);
+    if (!category) throw category_not_found();
+    require_network_reader(who, category->network_id);
+    if (!may_read_category(who, category->network_id, category->read_mask)) throw category_not_found();
+    if (!may_post_category(who, category->network_id, category->post_mask)) {
+      throw AppError(ErrorKind::Forbidden, "not_allowed", "This space is for reading only.");
+    }
+    post.network_id = category->network_id;
+    post.author_role = author_role_in(*who, category->network_id);
+    return write_new_post(c, post, author_is_staff(who, category->network_id), input.draft_key, now);
+  });
 }
 
 CreatedPost ForumService::create_reply(const Principal* who, const RequestMeta& meta, std::int64_t topic_id,
@@ -259,31 +254,26 @@ CreatedPost ForumService::create_reply(const Principal* who, const RequestMeta& 
   post.author_id = who->user_id;
   post.parent_id = topic_id;
   const auto now = core::format_utc_ms(meta.now);
-  const auto written = db_.writer()
-                           .run([&](store::Connection& c) {
-                             const auto topic = require_visible_post(c, who, topic_id);
-                             if (topic.kind != "topic") throw_post_not_found();
-                             const bool staff = author_is_staff(who, topic.network_id);
-                             if (topic.state != "published") {
-                               throw AppError(ErrorKind::Conflict, "topic_not_published",
-                                              "Replies open once this topic has been published.");
-                             }
-                             if (topic.locked && !staff) {
-                               throw AppError(ErrorKind::Conflict, "topic_locked", "This topic is closed to new replies.");
-                             }
-                             const auto category = store::find_category(c, topic.category_id.value_or(0));
-                             if (!category || !may_post_category(who, topic.network_id, category->post_mask)) {
-                               throw AppError(ErrorKind::Forbidden, "not_allowed", "This space is for reading only.");
-                             }
-                             post.network_id = topic.network_id;
-                             post.category_id = topic.category_id;
-                             post.author_role = author_role_in(*who, topic.network_id);
-                             return write_new_post(c, post, staff, input.draft_key, now);
-                           })
-                           .get();
-  notifications_.publish_new(written.notifications);
-  return {db_.read([&](store::Connection& c) { return build_post_view(c, who, *store::find_post(c, written.post_id)); }),
-          written.decision};
+  return commit_post_write(db_, notifications_, who, [&](store::Connection& c) {
+    const auto topic = require_visible_post(c, who, topic_id);
+    if (topic.kind != "topic") throw_post_not_found();
+    const bool staff = author_is_staff(who, topic.network_id);
+    if (topic.state != "published") {
+      throw AppError(ErrorKind::Conflict, "topic_not_published",
+                     "Replies open once this topic has been published.");
+    }
+    if (topic.locked && !staff) {
+      throw AppError(ErrorKind::Conflict, "topic_locked", "This topic is closed to new replies.");
+    }
+    const auto category = store::find_category(c, topic.category_id.value_or(0));
+    if (!category || !may_post_category(who, topic.network_id, category->post_mask)) {
+      throw AppError(ErrorKind::Forbidden, "not_allowed", "This space is for reading only.");
+    }
+    post.network_id = topic.network_id;
+    post.category_id = topic.category_id;
+    post.author_role = author_role_in(*who, topic.network_id);
+    return write_new_post(c, post, staff, input.draft_key, now);
+  });
 }
 
 std::int64_t ForumService::mark_read(const Principal* who, const RequestMeta& meta, std::int64_t topic_id,

@@ -57,18 +57,6 @@ struct TopicThread {
   std::int64_t last_read_id = 0;
 };
 
-struct PostInput {
-  std::optional<std::string> title;
-  std::string body;
-  std::vector<std::string> content_notes;
-  std::optional<std::string> draft_key;
-};
-
-struct CreatedPost {
-  PostView post;
-  GateDecision decision;
-};
-
 struct TopicStaffChange {
   std::optional<bool> pinned;
   std::optional<bool> locked;

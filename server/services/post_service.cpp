@@ -50,26 +50,22 @@ PostView PostService::get(const Principal* who, std::int64_t post_id) {
 CreatedPost PostService::edit(const Principal* who, const RequestMeta& meta, std::int64_t post_id, const PostInput& input) {
   require_signed_in(who);
   const auto now = core::format_utc_ms(meta.now);
-  const auto written = db_.writer()
-                           .run([&](store::Connection& c) {
-                             const auto before = require_visible_post(c, who, post_id);
-                             if (before.author_id != who->user_id) {
-                               throw AppError(ErrorKind::Forbidden, "not_allowed", "Only the author can edit a post.");
-                             }
-                             if (before.state == "deleted" || before.state == "hidden") {
-                               throw AppError(ErrorKind::Conflict, "post_not_editable", "This post can no longer be edited.");
-                             }
-                             const auto kinds = text_kinds(before.kind);
-                             std::optional<std::string> title;
-                             if (before.title && input.title) title = checked_text(*input.title, kinds.title, "title");
-                             const auto body = checked_text(input.body, kinds.body, "body");
-                             const auto notes = checked_content_notes(input.content_notes);
-                             return write_edit(c, before, title, body, notes, is_network_staff(who, before.network_id),
-                                               input.draft_key, now);
-                           })
-                           .get();
-  notifications_.publish_new(written.notifications);
-  return {view_of(db_, who, post_id), written.decision};
+  return commit_post_write(db_, notifications_, who, [&](store::Connection& c) {
+    const auto before = require_visible_post(c, who, post_id);
+    if (before.author_id != who->user_id) {
+      throw AppError(ErrorKind::Forbidden, "not_allowed", "Only the author can edit a post.");
+    }
+    if (before.state == "deleted" || before.state == "hidden") {
+      throw AppError(ErrorKind::Conflict, "post_not_editable", "This post can no longer be edited.");
+    }
+    const auto kinds = text_kinds(before.kind);
+    std::optional<std::string> title;
+    if (before.title && input.title) title = checked_text(*input.title, kinds.title, "title");
+    const auto body = checked_text(input.body, kinds.body, "body");
+    const auto notes = checked_content_notes(input.content_notes);
+    return write_edit(c, before, title, body, notes, is_network_staff(who, before.network_id),
+                      input.draft_key, now);
+  });
 }
 
 PostView PostService::remove_own(const Principal* who, const RequestMeta& meta, std::int64_t post_id) {

@@ -1,7 +1,9 @@
 #include "services/post_writer.hpp"
 
 #include "core/app_error.hpp"
+#include "services/notification_service.hpp"
 #include "services/post_notifications.hpp"
+#include "store/database.hpp"
 #include "store/moderation_repo.hpp"
 #include "store/reading_repo.hpp"
 
@@ -32,6 +34,14 @@ std::string_view outcome_name(GateDecision::Outcome outcome) noexcept {
     case GateDecision::Outcome::Refuse: return "refused";
   }
   return "held";
+}
+
+CreatedPost commit_post_write(store::Database& db, NotificationService& notifications, const Principal* who,
+                              const std::function<WrittenPost(store::Connection&)>& write) {
+  const auto written = db.writer().run([&](store::Connection& c) { return write(c); }).get();
+  notifications.publish_new(written.notifications);
+  return {db.read([&](store::Connection& c) { return build_post_view(c, who, *store::find_post(c, written.post_id)); }),
+          written.decision};
 }
 
 WrittenPost write_new_post(store::Connection& c, store::NewPost post, bool author_is_staff,

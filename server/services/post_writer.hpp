@@ -3,9 +3,11 @@
 // is stored published or held (with its queue item), people are told if it is published, and
 // the draft it came from is removed, all in the caller's writer transaction.
 #include "services/moderation_gate.hpp"
+#include "services/post_view.hpp"
 #include "store/post_repo.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,9 +15,26 @@
 
 namespace harbour::store {
 class Connection;
+class Database;
 }
 
 namespace harbour::services {
+
+class NotificationService;
+
+// What an author sent, before validation.
+struct PostInput {
+  std::optional<std::string> title;
+  std::string body;
+  std::vector<std::string> content_notes;
+  std::optional<std::string> draft_key;
+};
+
+// A post as its author now sees it, and what the gate decided.
+struct CreatedPost {
+  PostView post;
+  GateDecision decision;
+};
 
 struct WrittenPost {
   std::int64_t post_id = 0;
@@ -36,7 +55,12 @@ WrittenPost write_edit(store::Connection& c, const store::PostRow& before, const
                        std::string_view body, std::string_view content_notes, bool author_is_staff,
                        const std::optional<std::string>& draft_key, std::string_view now);
 
-// The message an outcome shows its author ("" when published).
+// Runs `write` (which calls write_new_post or write_edit) as one writer job, pushes the
+// notifications it created once committed, and returns the post as `who` now sees it.
+CreatedPost commit_post_write(store::Database& db, NotificationService& notifications, const Principal* who,
+                              const std::function<WrittenPost(store::Connection&)>& write);
+
+// The name of an outcome in the API: published | held | refused.
 std::string_view outcome_name(GateDecision::Outcome outcome) noexcept;
 
 }  // namespace harbour::services

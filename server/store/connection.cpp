@@ -123,6 +123,11 @@ std::optional<std::string> Statement::column_optional_text(int column) {
   return column_text(column);
 }
 
+std::optional<std::int64_t> Statement::column_optional_int64(int column) {
+  if (column_is_null(column)) return std::nullopt;
+  return column_int64(column);
+}
+
 bool Statement::column_is_null(int column) { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
 void Statement::reset() {

@@ -50,6 +50,7 @@ class Statement {
   double column_double(int column);
   std::string column_text(int column);  // NULL reads as ""
   std::optional<std::string> column_optional_text(int column);  // NULL reads as nullopt
+  std::optional<std::int64_t> column_optional_int64(int column);  // NULL reads as nullopt
   bool column_is_null(int column);
 
   // Back to the start with every parameter unbound (NULL).

@@ -25,11 +25,6 @@ bool has_muted(Connection& c, std::int64_t user_id, std::int64_t other) {
   return exists(c.prepare("SELECT 1 FROM mutes WHERE user_id = ?1 AND muted_user_id = ?2").bind(1, user_id).bind(2, other));
 }
 
-std::optional<std::int64_t> optional_int(Statement& s, int column) {
-  if (s.column_is_null(column)) return std::nullopt;
-  return s.column_int64(column);
-}
-
 // The recipient's active membership is joined, so a notification of a network they have left
 // (or been suspended from) is never read back. The post must belong to the notification's network
 // too: a row that somehow pointed across networks stays invisible.
@@ -61,13 +56,13 @@ NotificationRow read_row(Statement& s) {
   r.post_author_id = s.column_int64(10);
   r.post_body = s.column_text(11);
   r.post_state_reason = s.column_optional_text(12);
-  r.read_mask = optional_int(s, 13);
+  r.read_mask = s.column_optional_int64(13);
   r.link_id = s.column_int64(14);
   r.link_kind = s.column_text(15);
   r.link_title = s.column_optional_text(16);
   r.link_state = s.column_text(17);
   r.link_author_id = s.column_int64(18);
-  r.actor_id = optional_int(s, 19);
+  r.actor_id = s.column_optional_int64(19);
   r.actor_pseudonym = s.column_text(20);
   r.created_at = s.column_text(21);
   r.read_at = s.column_optional_text(22);

@@ -11,11 +11,6 @@ namespace {
   " p.last_child_id, p.last_activity_at, p.created_at, p.published_at, p.edited_at"                       \
   " FROM posts p JOIN users u ON u.id = p.author_id "
 
-std::optional<std::int64_t> optional_int(Statement& s, int column) {
-  if (s.column_is_null(column)) return std::nullopt;
-  return s.column_int64(column);
-}
-
 PostRow read_row(Statement& s) {
   PostRow r;
   r.id = s.column_int64(0);
@@ -24,8 +19,8 @@ PostRow read_row(Statement& s) {
   r.author_id = s.column_int64(3);
   r.author_pseudonym = s.column_text(4);
   r.author_role = s.column_text(5);
-  r.category_id = optional_int(s, 6);
-  r.parent_id = optional_int(s, 7);
+  r.category_id = s.column_optional_int64(6);
+  r.parent_id = s.column_optional_int64(7);
   r.title = s.column_optional_text(8);
   r.body = s.column_text(9);
   r.content_notes = s.column_text(10);
@@ -34,7 +29,7 @@ PostRow read_row(Statement& s) {
   r.pinned = s.column_int64(13) != 0;
   r.locked = s.column_int64(14) != 0;
   r.reply_count = s.column_int64(15);
-  r.last_child_id = optional_int(s, 16);
+  r.last_child_id = s.column_optional_int64(16);
   r.last_activity_at = s.column_text(17);
   r.created_at = s.column_text(18);
   r.published_at = s.column_optional_text(19);
@@ -221,7 +216,7 @@ std::vector<RevisionRow> list_revisions(Connection& c, std::int64_t post_id) {
   std::vector<RevisionRow> rows;
   while (s.step()) {
     rows.push_back({s.column_int64(0), s.column_optional_text(1), s.column_text(2), s.column_text(3), s.column_text(4),
-                    optional_int(s, 5), s.column_text(6)});
+                    s.column_optional_int64(5), s.column_text(6)});
   }
   return rows;
 }
