@@ -134,6 +134,14 @@ void add_admin_routes(http::Router& router) {
     return http::Response::json(200, {{"membership", membership_json(m)}});
   });
 
+  router.add(Method::Get, "/api/v1/admin/networks", [](const http::Request&, http::Context& ctx) {
+    json networks = json::array();
+    for (const auto& n : ctx.svc().admin().networks(ctx.principal.get())) {
+      networks.push_back({{"slug", n.slug}, {"name", n.name}, {"time_zone", n.time_zone}});
+    }
+    return http::Response::json(200, {{"networks", networks}});
+  });
+
   router.add(Method::Get, "/api/v1/admin/audit", [](const http::Request& req, http::Context& ctx) {
     services::AuditQuery q;
     q.action = text_query(req, "action", 64);

@@ -241,6 +241,11 @@ UserMembership AdminService::change_role(const Principal* who, const RequestMeta
   return changed.membership;
 }
 
+std::vector<store::NetworkRow> AdminService::networks(const Principal* who) {
+  require_admin(who);
+  return db_.read([](store::Connection& c) { return store::list_networks(c); });
+}
+
 AuditPage AdminService::audit(const Principal* who, const RequestMeta& meta, const AuditQuery& query) {
   require_admin(who);
   if (query.action && !is_audit_action(*query.action)) {

@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "store/network_repo.hpp"
+
 namespace harbour::store {
 class Database;
 }
@@ -110,6 +112,9 @@ class AdminService {
   // ends their sessions, so the next sign-in has staff session limits and the second factor.
   UserMembership change_role(const Principal* who, const RequestMeta& meta, std::int64_t user_id,
                              std::string_view network_slug, std::string_view role);
+
+  // Every network of the deployment, oldest first (admins choose which one to manage).
+  std::vector<store::NetworkRow> networks(const Principal* who);
 
   // Audited (audit.view).
   AuditPage audit(const Principal* who, const RequestMeta& meta, const AuditQuery& query);

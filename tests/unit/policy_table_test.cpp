@@ -82,6 +82,7 @@ const Row kTable[] = {
     {"POST /api/v1/admin/users/{id}/restore", "/api/v1/admin/users/999999/restore", R"({"reason":"policy check"})", {U, F, F, F, F, F, O, F, U, F}},
     {"PUT /api/v1/admin/users/{id}/memberships/{slug}", "/api/v1/admin/users/999999/memberships/default", R"({"role":"member"})", {U, F, F, F, F, F, O, F, U, F}},
     {"GET /api/v1/admin/audit", "/api/v1/admin/audit", "", {U, F, F, F, F, F, O, F, U, F}},
+    {"GET /api/v1/admin/networks", "/api/v1/admin/networks", "", {U, F, F, F, F, F, O, F, U, F}},
     // Your data: anyone signed in, for themselves (a wrong password erases nothing).
     {"GET /api/v1/account/export", "/api/v1/account/export", "", {U, O, O, O, O, O, O, F, U, O}},
     {"POST /api/v1/account/erase", "/api/v1/account/erase", R"({"password":"not the password at all","content":"remove"})", {U, O, O, O, O, O, O, F, U, O}},

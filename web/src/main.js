@@ -6,6 +6,8 @@ import { refreshSession } from './session.js';
 import { accountPage } from './pages/account.js';
 import { accountDataPage } from './pages/account-data.js';
 import { adminAuditPage } from './pages/admin-audit.js';
+import { adminModerationSettingsPage } from './pages/admin-moderation-settings.js';
+import { adminSpacesPage } from './pages/admin-spaces.js';
 import { adminUserPage, adminUsersPage } from './pages/admin-users.js';
 import { accountTwoStepPage } from './pages/account-two-step.js';
 import { homePage } from './pages/home.js';
@@ -71,6 +73,8 @@ function boot() {
       '/admin/users': adminUsersPage,
       '/admin/users/:id': adminUserPage,
       '/admin/audit': adminAuditPage,
+      '/admin/spaces': adminSpacesPage,
+      '/admin/moderation-settings': adminModerationSettingsPage,
       '/forums': forumsPage,
       '/forums/category': forumCategoryPage,
       '/forums/topic': forumTopicPage,

@@ -1,4 +1,5 @@
-// Pieces shared by the administration pages (/admin/users, /admin/users/<id>, /admin/audit):
+// Pieces shared by the administration pages (/admin/users, /admin/users/<id>, /admin/audit,
+// /admin/spaces, /admin/moderation-settings):
 // who may use them, the second step staff must have done, and problems loading.
 import { ApiError } from '../api.js';
 import { busy } from '../forms.js';
@@ -11,6 +12,8 @@ export function adminNav(current) {
   const items = [
     { href: '/admin/users', text: 'People' },
     { href: '/admin/audit', text: 'Audit log' },
+    { href: '/admin/spaces', text: 'Forum spaces' },
+    { href: '/admin/moderation-settings', text: 'Moderation settings' },
   ];
   return h(
     'nav',
