@@ -7,9 +7,11 @@
 
 namespace harbour::services {
 
-void throw_post_not_found() {
-  throw core::AppError(core::ErrorKind::NotFound, "post_not_found", "This post does not exist, or you cannot see it.");
+core::AppError post_not_found_error() {
+  return core::AppError(core::ErrorKind::NotFound, "post_not_found", "This post does not exist, or you cannot see it.");
 }
+
+void throw_post_not_found() { throw post_not_found_error(); }
 
 store::NetworkRow require_network(store::Connection& c, std::string_view slug) {
   auto network = store::find_network_by_slug(c, slug);
@@ -26,6 +28,15 @@ void require_network_reader(const Principal* who, std::int64_t network_id) {
   require_signed_in(who);
   if (is_network_staff(who, network_id)) return;
   require_capability(who, Capability::ReadResources, network_id);
+}
+
+void require_reader_of_found(const Principal* who, std::int64_t network_id, const core::AppError& not_found) {
+  try {
+    require_network_reader(who, network_id);
+  } catch (const core::AppError& e) {
+    if (e.code() == "network_not_found") throw not_found;
+    throw;
+  }
 }
 
 void require_community_reader(const Principal* who, std::int64_t network_id) {
@@ -53,7 +64,7 @@ store::PostRow require_visible_post(store::Connection& c, const Principal* who, 
   auto post = store::find_post(c, post_id);
   if (!post) throw_post_not_found();
   // The network first: a caller without a key learns nothing, whatever the id.
-  require_network_reader(who, post->network_id);
+  require_reader_of_found(who, post->network_id, post_not_found_error());
   if (!may_read_place(c, who, *post) || !post_visible(who, *post)) throw_post_not_found();
   if (post->parent_id) {
     const auto parent = store::find_post(c, *post->parent_id);

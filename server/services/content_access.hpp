@@ -1,6 +1,7 @@
 #pragma once
 // Who may see which post: one set of answers for the forum, blogs and the post routes. Anything a
 // caller may not see is "not found", exactly as if it did not exist (no probing by id).
+#include "core/app_error.hpp"
 #include "services/principal.hpp"
 #include "store/network_repo.hpp"
 #include "store/post_repo.hpp"
@@ -17,6 +18,10 @@ namespace harbour::services {
 // Network staff (admins included) pass; others need an active key (ReadResources: every role).
 // Throws 401 / 403 account_suspended / 404 network_not_found like require_capability.
 void require_network_reader(const Principal* who, std::int64_t network_id);
+// The same for something found by its id (a post, a category): a caller without a key to its
+// network gets `not_found` (e.g. post_not_found), exactly as for an id that does not exist, so
+// ids of other networks cannot be probed. Suspension and sign-in answers stay as they are.
+void require_reader_of_found(const Principal* who, std::int64_t network_id, const core::AppError& not_found);
 // Blogs and the member community: staff, or a key whose role reads the community (not carers).
 void require_community_reader(const Principal* who, std::int64_t network_id);
 
@@ -31,6 +36,7 @@ bool post_visible(const Principal* who, const store::PostRow& post);
 store::PostRow require_visible_post(store::Connection& c, const Principal* who, std::int64_t post_id);
 
 [[noreturn]] void throw_post_not_found();
+core::AppError post_not_found_error();
 
 // The network at this address; 404 network_not_found when there is none.
 store::NetworkRow require_network(store::Connection& c, std::string_view slug);

@@ -172,7 +172,7 @@ TopicPage ForumService::topics(const Principal* who, std::int64_t category_id, c
   return db_.read([&](store::Connection& c) {
     auto category = store::find_category(c, category_id);
     if (!category) throw category_not_found();
-    require_network_reader(who, category->network_id);
+    require_reader_of_found(who, category->network_id, category_not_found());
     if (!may_read_category(who, category->network_id, category->read_mask)) throw category_not_found();
     const bool staff = is_network_staff(who, category->network_id);
     TopicPage page;
@@ -233,7 +233,7 @@ CreatedPost ForumService::create_topic(const Principal* who, const RequestMeta& 
   return commit_post_write(db_, notifications_, who, [&](store::Connection& c) {
     const auto category = store::find_category(c, category_id);
     if (!category) throw category_not_found();
-    require_network_reader(who, category->network_id);
+    require_reader_of_found(who, category->network_id, category_not_found());
     if (!may_read_category(who, category->network_id, category->read_mask)) throw category_not_found();
     if (!may_post_category(who, category->network_id, category->post_mask)) {
       throw AppError(ErrorKind::Forbidden, "not_allowed", "This space is for reading only.");
@@ -304,7 +304,7 @@ PostView ForumService::change_topic(const Principal* who, const RequestMeta& met
     const auto topic = store::find_post(c, topic_id);
     if (!topic || topic->kind != "topic") throw_post_not_found();
     // Readers who are not staff learn nothing more than "not found" or "not allowed".
-    require_network_reader(who, topic->network_id);
+    require_reader_of_found(who, topic->network_id, post_not_found_error());
     require_capability(who, Capability::Moderate, topic->network_id);
     auto audit = [&](const char* action, nlohmann::json details) {
       auto e = staff_audit_entry(*who, action, meta, topic->network_id, "post", std::to_string(topic_id));

@@ -97,14 +97,20 @@ TEST_F(ForumServiceTest, MemberFirstTopicIsHeldAndSeenOnlyByAuthorAndStaff) {
   EXPECT_EQ(count("SELECT count(*) FROM post_search"), 1);
 }
 
-TEST_F(ForumServiceTest, NetworkOfAnotherKeyDoesNotExistForTheCaller) {
+TEST_F(ForumServiceTest, ContentOfAnotherNetworkAnswersLikeAnIdThatDoesNotExist) {
   set_policy("post_moderate");
   const auto id = topic(member(), everyone_, "Only for network A").post.row.id;
   const auto outsider = member_b();
-  EXPECT_EQ(code_of([&] { services_->posts().get(&outsider, id); }), "network_not_found");
-  EXPECT_EQ(code_of([&] { services_->forums().topics(&outsider, everyone_, std::nullopt); }), "network_not_found");
+  const std::int64_t missing = 987654;
+  // By id: the same answer as for nothing at all, so ids of other networks cannot be probed.
+  EXPECT_EQ(code_of([&] { services_->posts().get(&outsider, id); }), "post_not_found");
+  EXPECT_EQ(code_of([&] { services_->posts().get(&outsider, missing); }), "post_not_found");
+  EXPECT_EQ(code_of([&] { services_->forums().topics(&outsider, everyone_, std::nullopt); }), "category_not_found");
+  EXPECT_EQ(code_of([&] { services_->forums().topics(&outsider, missing, std::nullopt); }), "category_not_found");
+  EXPECT_EQ(code_of([&] { services_->forums().create_reply(&outsider, meta(), id, reply_text("Hello")); }), "post_not_found");
+  EXPECT_EQ(code_of([&] { services_->posts().reactors(&outsider, id); }), "post_not_found");
+  // By address: the network itself is not there for them.
   EXPECT_EQ(code_of([&] { services_->forums().categories(&outsider, "default"); }), "network_not_found");
-  EXPECT_EQ(code_of([&] { services_->forums().create_reply(&outsider, meta(), id, reply_text("Hello")); }), "network_not_found");
 }
 
 TEST_F(ForumServiceTest, CarerSeesOnlyTheSpacesOpenToCarers) {
@@ -237,7 +243,7 @@ TEST_F(ForumServiceTest, ReactionsCountOncePerPersonAndNeverOnOnesOwnPost) {
   const auto v = volunteer();
   EXPECT_EQ(services_->posts().reactors(&v, id).size(), 1u);
   const auto third = clinician_b();
-  EXPECT_EQ(code_of([&] { services_->posts().reactors(&third, id); }), "network_not_found");
+  EXPECT_EQ(code_of([&] { services_->posts().reactors(&third, id); }), "post_not_found");
 }
 
 TEST_F(ForumServiceTest, MemberStoryIsAlwaysReviewedWhileStaffBlogPublishes) {
