@@ -273,8 +273,8 @@ WatchedWord ModerationService::add_watched_word(const Principal* who, const Requ
                                                 std::string_view network_slug, std::string_view raw_phrase,
                                                 std::string_view action) {
   require_admin(who);
-  if (action != "refuse" && action != "hold") {
-    throw AppError(ErrorKind::BadRequest, "invalid_action", "Choose what happens: refuse or hold.");
+  if (action != "refuse" && action != "hold" && action != "flag") {
+    throw AppError(ErrorKind::BadRequest, "invalid_action", "Choose what happens: refuse, hold or flag.");
   }
   // UTF-8 and control characters are checked as for any text; the phrase's own limit follows.
   const auto phrase = normalize_phrase(checked_text(raw_phrase, TextKind::Summary, "phrase"));

@@ -57,7 +57,7 @@ struct WatchedWordRow {
   std::int64_t id = 0;
   std::int64_t network_id = 0;
   std::string phrase;
-  std::string action;  // refuse | hold
+  std::string action;  // refuse | hold | flag (published, and a moderator is asked to look)
   std::string created_at;
 };
 
