@@ -1,0 +1,16 @@
+#include "store/safety_policy_repo.hpp"
+
+#include "store/connection.hpp"
+
+namespace harbour::store {
+
+SafetyPolicyRow find_safety_policy(Connection& c, std::int64_t network_id) {
+  Statement& s = c.prepare("SELECT out_of_hours, case_response_minutes FROM moderation_policies WHERE network_id = ?1");
+  s.bind(1, network_id);
+  SafetyPolicyRow row;
+  if (s.step()) row = {s.column_text(0), s.column_int64(1)};
+  s.reset();
+  return row;
+}
+
+}  // namespace harbour::store
