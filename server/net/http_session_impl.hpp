@@ -236,8 +236,13 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
       return write_response(std::move(response));
     }
     const auto ids = nlohmann::json::parse(response.body_view(), nullptr, false);
-    const WsIdentity who{ids.value("user_id", std::int64_t{0}), ids.value("session_id", std::int64_t{0}),
-                         std::chrono::seconds(ids.value("expires_in_s", std::int64_t{1}))};
+    WsIdentity who{ids.value("user_id", std::int64_t{0}), ids.value("session_id", std::int64_t{0}),
+                   std::chrono::seconds(ids.value("expires_in_s", std::int64_t{1})), {}};
+    if (const auto topics = ids.find("topics"); topics != ids.end() && topics->is_array()) {
+      for (const auto& t : *topics) {
+        if (t.is_string()) who.topics.push_back(t.get<std::string>());
+      }
+    }
     lowest().expires_never();
     if constexpr (kTls) {
       start_wss_session(std::move(stream_), parser_->release(), ctx_, std::move(slot_), who);

@@ -5,13 +5,15 @@
 #include "net/server_context.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
-
-#include <chrono>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+
+#include <chrono>
+#include <string>
+#include <vector>
 
 namespace harbour::net {
 
@@ -29,6 +31,9 @@ struct WsIdentity {
   std::int64_t user_id = 0;
   std::int64_t session_id = 0;
   std::chrono::seconds lifetime{0};  // until the session's absolute expiry; the socket closes then
+  // More hub topics the person may hear (e.g. "staff:3" for staff of network 3), decided by the
+  // app's /ws route, never by the client.
+  std::vector<std::string> topics;
 };
 
 // Take over an upgraded HTTP connection.

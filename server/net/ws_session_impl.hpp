@@ -94,6 +94,7 @@ class WsSession : public live::Subscriber, public Closable, public std::enable_s
     ctx_.hub.subscribe(kHeartbeatTopic, this->shared_from_this());
     ctx_.hub.subscribe("session:" + std::to_string(who_.session_id), this->shared_from_this());
     ctx_.hub.subscribe("user:" + std::to_string(who_.user_id), this->shared_from_this());
+    for (const auto& topic : who_.topics) ctx_.hub.subscribe(topic, this->shared_from_this());
     // The session's absolute expiry closes the socket too. A weak reference: the timer must not
     // keep a closed session (and its connection slot) alive until then.
     expiry_.expires_after(who_.lifetime);
