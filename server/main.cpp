@@ -16,6 +16,7 @@
 #include "services/audit_anchor.hpp"
 #include "services/audit_log.hpp"
 #include "services/demo_community.hpp"
+#include "services/demo_office_hours.hpp"
 #include "services/demo_seed.hpp"
 #include "services/ip_ref.hpp"
 #include "store/account_repo.hpp"
@@ -173,6 +174,7 @@ int serve(const core::Config& config) {
     const int created = services::seed_demo_content(db);
     core::log::info("demo_content", {{"networks_created", created}});
     demo_accounts = services::seed_demo_accounts(db, services.hasher());
+    services::seed_demo_office_hours(db, std::chrono::system_clock::now());
     const int communities = services::seed_demo_community(db);
     core::log::info("demo_community", {{"networks_filled", communities}});
   }

@@ -111,8 +111,16 @@ services::PostInput post_input(const JsonBody& body, bool with_title) {
 }
 
 nlohmann::json created_json(const services::CreatedPost& created) {
-  return {{"post", post_json(created.post)},
-          {"moderation", {{"outcome", services::outcome_name(created.decision.outcome)}, {"message", created.decision.message}}}};
+  const auto& d = created.decision;
+  json moderation = {{"outcome", services::outcome_name(d.outcome)}, {"message", d.message}};
+  // The author sees help at once; never which words matched (nobody should learn to dodge it).
+  if (d.risk) moderation["crisis"] = {{"show", true}, {"office_open", d.office_open}, {"office_summary", d.office_summary}};
+  if (!d.identifying.empty()) {
+    json kinds = json::array();
+    for (const auto& i : d.identifying) kinds.push_back({{"kind", i.kind}, {"excerpt", i.excerpt}});
+    moderation["identifying"] = kinds;
+  }
+  return {{"post", post_json(created.post)}, {"moderation", moderation}};
 }
 
 }  // namespace harbour::api

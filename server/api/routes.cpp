@@ -23,6 +23,12 @@ http::Router build_router() {
   add_search_routes(router);
   add_notification_routes(router);
   add_draft_routes(router);
+  add_safety_check_routes(router);
+  add_report_routes(router);
+  add_member_routes(router);
+  add_oversight_routes(router);
+  add_office_hours_routes(router);
+  add_case_routes(router);
   return router;
 }
 

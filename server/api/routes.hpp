@@ -23,6 +23,12 @@ void add_resource_routes(http::Router& router);
 void add_search_routes(http::Router& router);
 void add_notification_routes(http::Router& router);
 void add_draft_routes(http::Router& router);
+void add_safety_check_routes(http::Router& router);
+void add_report_routes(http::Router& router);
+void add_member_routes(http::Router& router);
+void add_oversight_routes(http::Router& router);
+void add_office_hours_routes(http::Router& router);
+void add_case_routes(http::Router& router);
 
 // Every route of the JSON API.
 http::Router build_router();

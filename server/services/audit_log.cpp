@@ -39,8 +39,10 @@ constexpr std::string_view kActions[] = {
     "auth.sign_out",             //
     "auth.totp_disable",         //
     "auth.totp_enrol",           //
-    "case.assign",               // safeguarding cases (clinicians)
+    "case.acknowledge",          // safeguarding cases (clinicians)
+    "case.assign",               //
     "case.close",                //
+    "case.contact",              //
     "case.escalate",             //
     "case.note",                 //
     "case.open",                 //
@@ -53,6 +55,10 @@ constexpr std::string_view kActions[] = {
     "invitation.create",         //
     "invitation.redeem",         //
     "invitation.revoke",         //
+    "member.message",            // staff wrote privately to a member
+    "member.note",               // a private staff note about a member
+    "member.silence",            //
+    "member.unsilence",          //
     "membership.create",         // a key to a network
     "membership.remove",         //
     "membership.restore",        //
@@ -67,12 +73,17 @@ constexpr std::string_view kActions[] = {
     "moderation.restore",        //
     "network.create",            //
     "network.crisis_contacts_update",
+    "network.office_hours_update",  // weekly hours and closures
     "network.update",            //
     "report.create",             // someone reported content
     "report.resolve",            //
     "resource.create",           // the resources library
     "resource.remove",           //
     "resource.update",           //
+    "risk_term.add",             // a network's additions to the risk lexicon (clinicians)
+    "risk_term.remove",          //
+    "rota.add",                  // who is on shift
+    "rota.remove",               //
     "session.revoke",            // a session ended by someone else (admin, password change)
     "system.backup",             //
     "system.migrate",            //

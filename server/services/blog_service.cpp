@@ -40,13 +40,13 @@ CreatedPost BlogService::create(const Principal* who, const RequestMeta& meta, s
   post.content_notes = checked_content_notes(input.content_notes);
   post.author_id = who->user_id;
   const auto now = core::format_utc_ms(meta.now);
-  return commit_post_write(db_, notifications_, who, [&](store::Connection& c) {
+  return commit_post_write(db_, {notifications_, cases_}, who, [&](store::Connection& c) {
     const auto network = require_network(c, network_slug);
     const bool staff = is_network_staff(who, network.id);
     if (!staff) require_capability(who, Capability::PostCommunity, network.id);
     post.network_id = network.id;
     post.author_role = author_role_in(*who, network.id);
-    return write_new_post(c, post, staff, input.draft_key, now);
+    return write_new_post(c, post, staff, input.draft_key, meta.now);
   });
 }
 
@@ -73,7 +73,7 @@ CreatedPost BlogService::comment(const Principal* who, const RequestMeta& meta, 
   post.author_id = who->user_id;
   post.parent_id = post_id;
   const auto now = core::format_utc_ms(meta.now);
-  return commit_post_write(db_, notifications_, who, [&](store::Connection& c) {
+  return commit_post_write(db_, {notifications_, cases_}, who, [&](store::Connection& c) {
     const auto parent = require_visible_post(c, who, post_id);
     if (parent.kind != "blog_post") throw_post_not_found();
     if (parent.state != "published") {
@@ -84,7 +84,7 @@ CreatedPost BlogService::comment(const Principal* who, const RequestMeta& meta, 
     if (!staff) require_capability(who, Capability::PostCommunity, parent.network_id);
     post.network_id = parent.network_id;
     post.author_role = author_role_in(*who, parent.network_id);
-    return write_new_post(c, post, staff, input.draft_key, now);
+    return write_new_post(c, post, staff, input.draft_key, meta.now);
   });
 }
 

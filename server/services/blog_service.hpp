@@ -19,6 +19,7 @@ class Database;
 namespace harbour::services {
 
 class NotificationService;
+class CaseService;
 
 inline constexpr int kBlogPageSize = 20;
 inline constexpr int kCommentPageSize = 50;
@@ -36,8 +37,8 @@ struct BlogThread {
 
 class BlogService {
  public:
-  BlogService(store::Database& db, NotificationService& notifications, std::function<void()> audit_written)
-      : db_(db), notifications_(notifications), audit_written_(std::move(audit_written)) {}
+  BlogService(store::Database& db, NotificationService& notifications, CaseService& cases, std::function<void()> audit_written)
+      : db_(db), notifications_(notifications), cases_(cases), audit_written_(std::move(audit_written)) {}
 
   BlogPage list(const Principal* who, std::string_view network_slug, std::optional<std::int64_t> before_id);
   CreatedPost create(const Principal* who, const RequestMeta& meta, std::string_view network_slug, const PostInput& input);
@@ -47,6 +48,7 @@ class BlogService {
  private:
   store::Database& db_;
   NotificationService& notifications_;
+  CaseService& cases_;
   std::function<void()> audit_written_;  // kept for staff actions on blogs (none audited yet)
 };
 

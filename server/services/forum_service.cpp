@@ -230,7 +230,7 @@ CreatedPost ForumService::create_topic(const Principal* who, const RequestMeta& 
   post.author_id = who->user_id;
   post.category_id = category_id;
   const auto now = core::format_utc_ms(meta.now);
-  return commit_post_write(db_, notifications_, who, [&](store::Connection& c) {
+  return commit_post_write(db_, {notifications_, cases_}, who, [&](store::Connection& c) {
     const auto category = store::find_category(c, category_id);
     if (!category) throw category_not_found();
     require_reader_of_found(who, category->network_id, category_not_found());
@@ -240,7 +240,7 @@ CreatedPost ForumService::create_topic(const Principal* who, const RequestMeta& 
     }
     post.network_id = category->network_id;
     post.author_role = author_role_in(*who, category->network_id);
-    return write_new_post(c, post, author_is_staff(who, category->network_id), input.draft_key, now);
+    return write_new_post(c, post, author_is_staff(who, category->network_id), input.draft_key, meta.now);
   });
 }
 
@@ -254,7 +254,7 @@ CreatedPost ForumService::create_reply(const Principal* who, const RequestMeta& 
   post.author_id = who->user_id;
   post.parent_id = topic_id;
   const auto now = core::format_utc_ms(meta.now);
-  return commit_post_write(db_, notifications_, who, [&](store::Connection& c) {
+  return commit_post_write(db_, {notifications_, cases_}, who, [&](store::Connection& c) {
     const auto topic = require_visible_post(c, who, topic_id);
     if (topic.kind != "topic") throw_post_not_found();
     const bool staff = author_is_staff(who, topic.network_id);
@@ -272,7 +272,7 @@ CreatedPost ForumService::create_reply(const Principal* who, const RequestMeta& 
     post.network_id = topic.network_id;
     post.category_id = topic.category_id;
     post.author_role = author_role_in(*who, topic.network_id);
-    return write_new_post(c, post, staff, input.draft_key, now);
+    return write_new_post(c, post, staff, input.draft_key, meta.now);
   });
 }
 

@@ -21,6 +21,7 @@ class Database;
 namespace harbour::services {
 
 class NotificationService;
+class CaseService;
 
 inline constexpr int kTopicPageSize = 25;
 inline constexpr int kReplyPageSize = 50;
@@ -66,8 +67,8 @@ struct TopicStaffChange {
 
 class ForumService {
  public:
-  ForumService(store::Database& db, NotificationService& notifications, std::function<void()> audit_written)
-      : db_(db), notifications_(notifications), audit_written_(std::move(audit_written)) {}
+  ForumService(store::Database& db, NotificationService& notifications, CaseService& cases, std::function<void()> audit_written)
+      : db_(db), notifications_(notifications), cases_(cases), audit_written_(std::move(audit_written)) {}
 
   std::vector<CategoryView> categories(const Principal* who, std::string_view network_slug);
   CategoryView create_category(const Principal* who, const RequestMeta& meta, std::string_view network_slug,
@@ -89,6 +90,7 @@ class ForumService {
  private:
   store::Database& db_;
   NotificationService& notifications_;
+  CaseService& cases_;
   std::function<void()> audit_written_;
 };
 

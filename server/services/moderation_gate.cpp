@@ -1,7 +1,9 @@
 #include "services/moderation_gate.hpp"
 
+#include "services/office_hours.hpp"
 #include "store/moderation_repo.hpp"
 #include "store/post_repo.hpp"
+#include "store/safety_policy_repo.hpp"
 
 namespace harbour::services {
 namespace {
@@ -16,6 +18,20 @@ constexpr std::string_view kHoldMessage =
 constexpr std::string_view kStoryMessage =
     "Thank you for sharing your story. A moderator will read it before it appears on the blog. You can see it in the "
     "meantime, marked 'waiting for a moderator'.";
+constexpr std::string_view kRiskInHoursMessage =
+    "Thank you for telling us. What you wrote sounds really hard, and you do not have to carry it alone. One of our "
+    "clinical team has been asked to read it and will be in touch with you here soon. If you feel unable to keep "
+    "yourself safe right now, please use one of the contacts below.";
+constexpr std::string_view kRiskOutOfHoursMessage =
+    "Thank you for telling us. What you wrote sounds really hard, and you do not have to carry it alone. Our team is "
+    "not here right now: a clinician will read it as soon as we are back. If you feel unable to keep yourself safe, "
+    "please use one of the contacts below now. They are there for you at any hour.";
+constexpr std::string_view kAnonymityMessage =
+    "Thank you. Your post seems to include details that could identify you or someone else, so a moderator will read "
+    "it before it appears. You can still edit it: it is marked 'waiting for a moderator' in the meantime.";
+constexpr std::string_view kOutOfHoursMessage =
+    "Thank you. Our moderators are not here right now, so your post will appear once one of them has read it. You can "
+    "see it in the meantime, marked 'waiting for a moderator'.";
 constexpr std::string_view kResubmittedMessage =
     "Thank you for making changes. A moderator will read your post again before it appears. You can see it in the "
     "meantime, marked 'waiting for a moderator'.";
@@ -148,10 +164,29 @@ bool phrase_matches(std::string_view text, std::string_view phrase) {
 
 GateDecision gate_decide(store::Connection& c, const GateInput& in) {
   GateDecision d;
+  const auto office = office_status(c, in.network_id, in.now);
+  // No hours set at all: there is no "out of hours" to apply (a new network, or tests).
+  const bool hours_set = office.next_change.has_value();
+  d.office_open = office.open || !hours_set;
+  d.office_summary = office.summary;
+
+  // 1. Risk first, for members: a post that may mean someone is at risk is never refused (they
+  // would be told to rephrase and the signal lost); it is held, a case opens, they see help now.
+  if (!in.author_is_staff) {
+    if (auto risk = match_risk(c, in.network_id, in.title, in.body)) {
+      d.outcome = GateDecision::Outcome::Hold;
+      d.reasons.emplace_back("risk");
+      d.risk = std::move(risk);
+      d.message = std::string(d.office_open ? kRiskInHoursMessage : kRiskOutOfHoursMessage);
+      return d;
+    }
+  }
+
   // Title and body are searched apart, so a phrase cannot straddle the two.
   const auto title = fold_ascii(in.title);
   const auto body = fold_ascii(in.body);
   std::optional<std::string> held_by;
+  std::optional<std::string> flagged_by;
   for (const auto& w : store::list_watched_words(c, in.network_id)) {
     const bool refuse = w.action == "refuse";
     if (!refuse && held_by) continue;  // the first hold is enough; keep looking for a refusal
@@ -163,7 +198,11 @@ GateDecision gate_decide(store::Connection& c, const GateInput& in) {
       d.message = std::string(kRefuseMessage);
       return d;
     }
-    held_by = w.phrase;
+    if (w.action == "flag") {
+      if (!flagged_by) flagged_by = w.phrase;
+    } else {
+      held_by = w.phrase;
+    }
   }
 
   if (in.author_is_staff) return d;
@@ -179,18 +218,34 @@ GateDecision gate_decide(store::Connection& c, const GateInput& in) {
     const auto policy = store::find_moderation_policy(c, in.network_id);
     const std::string mode = policy ? policy->mode : std::string(kDefaultMode);
     const std::int64_t first_posts = policy ? policy->first_posts : kDefaultFirstPosts;
+    const bool hold_out_of_hours = store::find_safety_policy(c, in.network_id).out_of_hours == "hold_all";
     if (mode == "pre_moderate_all") {
       d.reasons.emplace_back("pre_moderation");
     } else if (mode == "first_posts" && first_posts > 0 &&
                store::count_published_by(c, in.author_id, in.network_id) < first_posts) {
       d.reasons.emplace_back("new_member");
     }
+    if (!d.office_open && hold_out_of_hours) {
+      d.reasons.emplace_back("out_of_hours");
+      if (d.reasons.size() == 1) message = kOutOfHoursMessage;
+    }
+  }
+  d.identifying = find_identifying_details(std::string(in.title) + "\n" + std::string(in.body));
+  if (!d.identifying.empty()) {
+    d.reasons.emplace_back("anonymity");
+    if (d.reasons.size() == 1) message = kAnonymityMessage;
   }
   if (held_by) {
     d.reasons.emplace_back("watched_word");
     d.matched = std::move(held_by);
   }
-  if (d.reasons.empty()) return d;
+  if (d.reasons.empty()) {
+    if (flagged_by) {
+      d.flagged = true;
+      d.matched = std::move(flagged_by);
+    }
+    return d;
+  }
   // An edit of something already published tells the moderator to compare with the history.
   if (in.is_edit && !in.resubmission) d.reasons.emplace_back("edit");
   d.outcome = GateDecision::Outcome::Hold;

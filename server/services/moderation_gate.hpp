@@ -3,7 +3,11 @@
 // one function whether it is published at once, held for a moderator, or refused. It reads the
 // network's policy (moderation_policies), its watched words and the author's history, inside the
 // caller's write transaction so the decision and the write agree.
+#include "services/anonymity_guard.hpp"
+#include "services/risk_lexicon.hpp"
 #include "services/roles.hpp"
+
+#include <chrono>
 
 #include <cstdint>
 #include <optional>
@@ -26,6 +30,8 @@ struct GateInput {
   std::string_view body;
   bool is_edit = false;          // an edit of a published post goes through the gate again
   bool resubmission = false;     // an edit of a rejected post: always held for a moderator
+  // When it is sent: office hours decide the out-of-hours rule and what the author is told.
+  std::chrono::system_clock::time_point now{};
 };
 
 struct GateDecision {
@@ -35,6 +41,16 @@ struct GateDecision {
   std::vector<std::string> reasons;
   std::optional<std::string> matched;  // the watched phrase (for moderators; never shown to the author)
   std::string message;                 // what the author is told (refusal or hold), kind and plain
+  // A member's words matched the risk lexicon: held, a safeguarding case opens, and the author is
+  // shown the crisis routes at once. Beats every other rule (a refusal would lose the signal).
+  std::optional<RiskMatch> risk;
+  // Details that could identify someone (the author was told before sending and sent anyway).
+  std::vector<IdentifyingDetail> identifying;
+  // A watched word with action 'flag': published, and a queue item asks a moderator to look.
+  bool flagged = false;
+  // The network's office status when it was sent (for the author's message and the crisis screen).
+  bool office_open = true;
+  std::string office_summary;
 };
 
 // Decision rules, in order:

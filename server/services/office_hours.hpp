@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace harbour::store {
@@ -32,5 +33,19 @@ std::optional<TimePoint> next_opening(store::Connection& c, std::int64_t network
 
 // People on the rota whose shift covers `now` in this network.
 std::vector<std::int64_t> on_shift_user_ids(store::Connection& c, std::int64_t network_id, TimePoint now);
+
+// The zone the network's hours are read in: its own, or Europe/London when that is not a zone
+// the tz database knows (a warning is logged; nothing fails).
+std::string effective_time_zone(std::string_view stored_zone);
+// The calendar date 'YYYY-MM-DD' of `now` in that zone, and `days` later.
+std::string local_date(std::string_view stored_zone, TimePoint now, int days_later = 0);
+
+// Minutes since local midnight of 'HH:MM' (00:00..23:59; with allow_midnight_end also 24:00,
+// the end of the day), or nullopt when it is not such a time.
+std::optional<int> parse_time_of_day(std::string_view text, bool allow_midnight_end);
+// Whether text is a real calendar date written 'YYYY-MM-DD'.
+bool is_calendar_date(std::string_view text);
+// An RFC 3339 instant ("2026-03-29T08:00:00Z", fractions and offsets allowed), or nullopt.
+std::optional<TimePoint> parse_instant(std::string_view text);
 
 }  // namespace harbour::services

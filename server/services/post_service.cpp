@@ -50,7 +50,7 @@ PostView PostService::get(const Principal* who, std::int64_t post_id) {
 CreatedPost PostService::edit(const Principal* who, const RequestMeta& meta, std::int64_t post_id, const PostInput& input) {
   require_signed_in(who);
   const auto now = core::format_utc_ms(meta.now);
-  return commit_post_write(db_, notifications_, who, [&](store::Connection& c) {
+  return commit_post_write(db_, {notifications_, cases_}, who, [&](store::Connection& c) {
     const auto before = require_visible_post(c, who, post_id);
     if (before.author_id != who->user_id) {
       throw AppError(ErrorKind::Forbidden, "not_allowed", "Only the author can edit a post.");
@@ -64,7 +64,7 @@ CreatedPost PostService::edit(const Principal* who, const RequestMeta& meta, std
     const auto body = checked_text(input.body, kinds.body, "body");
     const auto notes = checked_content_notes(input.content_notes);
     return write_edit(c, before, title, body, notes, is_network_staff(who, before.network_id),
-                      input.draft_key, now);
+                      input.draft_key, meta.now);
   });
 }
 

@@ -20,6 +20,7 @@ class Database;
 namespace harbour::services {
 
 class NotificationService;
+class CaseService;
 
 inline constexpr int kMyPostsPageSize = 30;
 
@@ -38,8 +39,8 @@ bool is_reaction_kind(std::string_view kind) noexcept;
 
 class PostService {
  public:
-  PostService(store::Database& db, NotificationService& notifications, std::function<void()> audit_written)
-      : db_(db), notifications_(notifications), audit_written_(std::move(audit_written)) {}
+  PostService(store::Database& db, NotificationService& notifications, CaseService& cases, std::function<void()> audit_written)
+      : db_(db), notifications_(notifications), cases_(cases), audit_written_(std::move(audit_written)) {}
 
   PostView get(const Principal* who, std::int64_t post_id);
   CreatedPost edit(const Principal* who, const RequestMeta& meta, std::int64_t post_id, const PostInput& input);
@@ -57,6 +58,7 @@ class PostService {
  private:
   store::Database& db_;
   NotificationService& notifications_;
+  CaseService& cases_;
   std::function<void()> audit_written_;
 };
 

@@ -25,13 +25,15 @@ Services::Services(store::Database& db, live::Hub& hub, const core::Clock& clock
       admin_(db, sessions_, options_.audit_anchor, [this] { audit_written(); }),
       data_rights_(db, sessions_, hasher_, [this] { audit_written(); }),
       notifications_(db, hub),
-      forums_(db, notifications_, [this] { audit_written(); }),
-      blogs_(db, notifications_, [this] { audit_written(); }),
-      posts_(db, notifications_, [this] { audit_written(); }),
-      moderation_(db, notifications_, [this] { audit_written(); }),
+      cases_(db, hub, clock, [this] { audit_written(); }),
+      forums_(db, notifications_, cases_, [this] { audit_written(); }),
+      blogs_(db, notifications_, cases_, [this] { audit_written(); }),
+      posts_(db, notifications_, cases_, [this] { audit_written(); }),
+      moderation_(db, notifications_, hub, [this] { audit_written(); }),
       resources_(db, [this] { audit_written(); }),
       search_(db),
-      drafts_(db) {
+      drafts_(db),
+      oversight_(db) {
   // The content features' part of a person's export and erasure (data_rights_service.hpp).
   data_rights_.add_export_section("posts", store::export_posts);
   data_rights_.add_export_section("community", store::export_personal_content);

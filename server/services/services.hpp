@@ -7,6 +7,7 @@
 #include "services/account_service.hpp"
 #include "services/admin_service.hpp"
 #include "services/blog_service.hpp"
+#include "services/case_service.hpp"
 #include "services/data_rights_service.hpp"
 #include "services/draft_service.hpp"
 #include "services/forum_service.hpp"
@@ -14,6 +15,7 @@
 #include "services/moderation_service.hpp"
 #include "services/network_service.hpp"
 #include "services/notification_service.hpp"
+#include "services/oversight_service.hpp"
 #include "services/password_hasher.hpp"
 #include "services/post_service.hpp"
 #include "services/resource_service.hpp"
@@ -63,6 +65,8 @@ class Services {
   ResourceService& resources() { return resources_; }
   SearchService& search() { return search_; }
   DraftService& drafts() { return drafts_; }
+  OversightService& oversight() { return oversight_; }
+  CaseService& cases() { return cases_; }
   const std::string& trusted_proxy() const { return options_.trusted_proxy; }
 
   // Readiness: the database answers a read and the writer is running.
@@ -86,6 +90,7 @@ class Services {
   AdminService admin_;
   DataRightsService data_rights_;
   NotificationService notifications_;
+  CaseService cases_;
   ForumService forums_;
   BlogService blogs_;
   PostService posts_;
@@ -93,6 +98,7 @@ class Services {
   ResourceService resources_;
   SearchService search_;
   DraftService drafts_;
+  OversightService oversight_;
   std::mutex anchor_mutex_;
   std::int64_t anchored_id_ = -1;
 };

@@ -2,13 +2,16 @@
 
 #include "store/connection.hpp"
 
+#include <algorithm>
+#include <cstdint>
+
 namespace harbour::store {
 
 // The columns read_item() expects; adjacent literals, so every statement is still one literal.
 #define MODERATION_ITEM_SELECT                                                                              \
   "SELECT m.id, m.network_id, n.slug, m.post_id, m.reasons, m.matched, m.state, m.created_at, m.decided_by," \
-  " m.decided_at, m.decision_reason"                                                                        \
-  " FROM moderation_items m JOIN networks n ON n.id = m.network_id"
+  " m.decided_at, m.decision_reason, m.priority, m.claimed_by, u.pseudonym, m.claim_expires_at"             \
+  " FROM moderation_items m JOIN networks n ON n.id = m.network_id LEFT JOIN users u ON u.id = m.claimed_by"
 
 #define WATCHED_WORD_SELECT "SELECT id, network_id, phrase, action, created_at FROM watched_words"
 
@@ -27,6 +30,10 @@ ModerationItemRow read_item(Statement& s) {
   if (!s.column_is_null(8)) r.decided_by = s.column_int64(8);
   r.decided_at = s.column_optional_text(9);
   r.decision_reason = s.column_optional_text(10);
+  r.priority = s.column_int64(11);
+  r.claimed_by = s.column_optional_int64(12);
+  r.claimed_by_pseudonym = s.column_text(13);
+  r.claim_expires_at = s.column_optional_text(14);
   return r;
 }
 
@@ -38,16 +45,17 @@ WatchedWordRow read_word(Statement& s) {
 
 std::int64_t insert_moderation_item(Connection& c, std::int64_t network_id, std::int64_t post_id,
                                     std::string_view reasons, const std::optional<std::string>& matched,
-                                    std::string_view now) {
+                                    std::string_view now, std::int64_t priority) {
   withdraw_moderation_items(c, post_id, now);
   c.prepare(
-       "INSERT INTO moderation_items (network_id, post_id, reasons, matched, state, created_at)"
-       " VALUES (?1, ?2, ?3, ?4, 'open', ?5)")
+       "INSERT INTO moderation_items (network_id, post_id, reasons, matched, state, created_at, priority)"
+       " VALUES (?1, ?2, ?3, ?4, 'open', ?5, ?6)")
       .bind(1, network_id)
       .bind(2, post_id)
       .bind(3, reasons)
       .bind(4, matched)
       .bind(5, now)
+      .bind(6, priority)
       .run();
   return c.last_insert_rowid();
 }
@@ -69,13 +77,87 @@ std::optional<ModerationItemRow> find_moderation_item(Connection& c, std::int64_
 }
 
 std::vector<ModerationItemRow> list_moderation_items(Connection& c, std::int64_t network_id, std::string_view state,
-                                                     std::int64_t before_id, int limit) {
+                                                     std::optional<std::int64_t> before_id, int limit) {
+  std::vector<ModerationItemRow> rows;
+  if (state == "open") {
+    // ?3 NULL: the first page. An unknown cursor item gives an empty page (its priority is NULL).
+    Statement& s = c.prepare(MODERATION_ITEM_SELECT
+                             " WHERE m.network_id = ?1 AND m.state = ?2 AND (?3 IS NULL"
+                             " OR m.priority < (SELECT priority FROM moderation_items WHERE id = ?3)"
+                             " OR (m.priority = (SELECT priority FROM moderation_items WHERE id = ?3) AND m.id < ?3))"
+                             " ORDER BY m.priority DESC, m.id DESC LIMIT ?4");
+    s.bind(1, network_id).bind(2, state).bind(4, limit);
+    if (before_id) s.bind(3, *before_id);
+    else s.bind(3, nullptr);
+    while (s.step()) rows.push_back(read_item(s));
+    return rows;
+  }
   Statement& s = c.prepare(MODERATION_ITEM_SELECT
                            " WHERE m.network_id = ?1 AND m.state = ?2 AND m.id < ?3 ORDER BY m.id DESC LIMIT ?4");
-  s.bind(1, network_id).bind(2, state).bind(3, before_id).bind(4, limit);
-  std::vector<ModerationItemRow> rows;
+  s.bind(1, network_id).bind(2, state).bind(3, before_id.value_or(INT64_MAX)).bind(4, limit);
   while (s.step()) rows.push_back(read_item(s));
   return rows;
+}
+
+std::optional<ModerationItemRow> find_open_item_for_post(Connection& c, std::int64_t post_id) {
+  Statement& s = c.prepare(MODERATION_ITEM_SELECT " WHERE m.post_id = ?1 AND m.state = 'open' ORDER BY m.id DESC LIMIT 1");
+  s.bind(1, post_id);
+  std::optional<ModerationItemRow> row;
+  if (s.step()) row = read_item(s);
+  s.reset();
+  return row;
+}
+
+void add_item_reason(Connection& c, std::int64_t item_id, std::string_view reason, std::int64_t priority) {
+  const auto item = find_moderation_item(c, item_id);
+  if (!item) return;
+  std::string reasons = item->reasons;
+  bool present = false;
+  std::size_t pos = 0;
+  while (pos <= reasons.size()) {
+    const auto end = std::min(reasons.find(' ', pos), reasons.size());
+    if (std::string_view(reasons).substr(pos, end - pos) == reason) present = true;
+    pos = end + 1;
+  }
+  if (!present) {
+    if (!reasons.empty()) reasons.push_back(' ');
+    reasons += reason;
+  }
+  c.prepare("UPDATE moderation_items SET reasons = ?2, priority = max(priority, ?3) WHERE id = ?1")
+      .bind(1, item_id)
+      .bind(2, reasons)
+      .bind(3, priority)
+      .run();
+}
+
+bool claim_moderation_item(Connection& c, std::int64_t id, std::int64_t user_id, std::string_view expires_at,
+                           std::string_view now) {
+  c.prepare(
+       "UPDATE moderation_items SET claimed_by = ?2, claim_expires_at = ?3"
+       " WHERE id = ?1 AND state = 'open'"
+       " AND (claimed_by IS NULL OR claimed_by = ?2 OR claim_expires_at IS NULL OR claim_expires_at <= ?4)")
+      .bind(1, id)
+      .bind(2, user_id)
+      .bind(3, expires_at)
+      .bind(4, now)
+      .run();
+  return c.changes() == 1;
+}
+
+bool release_moderation_item(Connection& c, std::int64_t id, std::int64_t user_id) {
+  c.prepare("UPDATE moderation_items SET claimed_by = NULL, claim_expires_at = NULL WHERE id = ?1 AND claimed_by = ?2")
+      .bind(1, id)
+      .bind(2, user_id)
+      .run();
+  return c.changes() == 1;
+}
+
+bool has_open_case_for_post(Connection& c, std::int64_t post_id) {
+  Statement& s = c.prepare("SELECT 1 FROM safeguarding_cases WHERE post_id = ?1 AND state <> 'closed' LIMIT 1");
+  s.bind(1, post_id);
+  const bool open = s.step();
+  s.reset();
+  return open;
 }
 
 bool decide_moderation_item(Connection& c, std::int64_t id, std::string_view state, std::int64_t decided_by,

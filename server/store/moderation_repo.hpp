@@ -10,11 +10,17 @@ namespace harbour::store {
 
 class Connection;
 
-// Opens a queue item for a held post (reasons space-separated). Any open item of the same post
-// is closed as 'withdrawn' first, so a post has at most one open item.
+// Queue priorities: higher is worked first.
+inline constexpr std::int64_t kPriorityNormal = 0;
+inline constexpr std::int64_t kPriorityReport = 1;  // reported by a member
+inline constexpr std::int64_t kPriorityRisk = 2;    // the risk lexicon, or escalated to a clinician
+
+// Opens a queue item for a held post, or for a published one a moderator should look at (flag,
+// report); reasons space-separated. Any open item of the same post is closed as 'withdrawn'
+// first, so a post has at most one open item.
 std::int64_t insert_moderation_item(Connection& c, std::int64_t network_id, std::int64_t post_id,
                                     std::string_view reasons, const std::optional<std::string>& matched,
-                                    std::string_view now);
+                                    std::string_view now, std::int64_t priority = kPriorityNormal);
 // Closes the post's open item as 'withdrawn' (the author deleted or edited it); no-op when none.
 void withdraw_moderation_items(Connection& c, std::int64_t post_id, std::string_view now);
 
@@ -31,12 +37,30 @@ struct ModerationItemRow {
   std::optional<std::int64_t> decided_by;
   std::optional<std::string> decided_at;
   std::optional<std::string> decision_reason;
+  std::int64_t priority = kPriorityNormal;
+  // Whoever claimed it last; the claim holds until claim_expires_at (compare with now).
+  std::optional<std::int64_t> claimed_by;
+  std::string claimed_by_pseudonym;
+  std::optional<std::string> claim_expires_at;
 };
 
 std::optional<ModerationItemRow> find_moderation_item(Connection& c, std::int64_t id);
-// Items of a network in `state`, newest first, ids below before_id.
+// Items of a network in `state`. Open ones: highest priority first, then newest; the page
+// after `before_id` continues from that item's place. Decided ones: newest first, ids below it.
 std::vector<ModerationItemRow> list_moderation_items(Connection& c, std::int64_t network_id, std::string_view state,
-                                                     std::int64_t before_id, int limit);
+                                                     std::optional<std::int64_t> before_id, int limit);
+// The post's open item, if it has one.
+std::optional<ModerationItemRow> find_open_item_for_post(Connection& c, std::int64_t post_id);
+// Adds `reason` to an open item's reasons (once) and raises its priority to at least `priority`.
+void add_item_reason(Connection& c, std::int64_t item_id, std::string_view reason, std::int64_t priority);
+// Claims an OPEN item for `user_id` until `expires_at`, unless someone else holds a claim that
+// has not expired at `now`. False when it could not.
+bool claim_moderation_item(Connection& c, std::int64_t id, std::int64_t user_id, std::string_view expires_at,
+                           std::string_view now);
+// Lets go of the caller's own claim; false when they held none.
+bool release_moderation_item(Connection& c, std::int64_t id, std::int64_t user_id);
+// Whether a safeguarding case about this post is still open (not closed).
+bool has_open_case_for_post(Connection& c, std::int64_t post_id);
 // Closes an OPEN item as approved or rejected. False when it is not open (decided already).
 bool decide_moderation_item(Connection& c, std::int64_t id, std::string_view state, std::int64_t decided_by,
                             const std::optional<std::string>& reason, std::string_view now);

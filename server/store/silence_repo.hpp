@@ -13,4 +13,10 @@ class Connection;
 std::optional<std::string> active_silence_until(Connection& c, std::int64_t network_id, std::int64_t user_id,
                                                 std::string_view now);
 
+// Silences the member until `until` (replacing any earlier silence in the network).
+void upsert_silence(Connection& c, std::int64_t network_id, std::int64_t user_id, std::string_view until,
+                    std::string_view reason, std::int64_t created_by, std::string_view now);
+// Lifts the member's silence; false when none was in force at `now` (an expired row is dropped).
+bool delete_silence(Connection& c, std::int64_t network_id, std::int64_t user_id, std::string_view now);
+
 }  // namespace harbour::store

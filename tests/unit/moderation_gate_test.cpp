@@ -262,21 +262,21 @@ TEST_F(ModerationGate, FirstPostsOfZeroHoldsNothing) {
 
 TEST_F(ModerationGate, HoldWordHoldsAndNamesThePhraseForModerators) {
   set_policy(net_a_, "post_moderate", 0);
-  watch(net_a_, "hopeless", "hold");
+  watch(net_a_, "casino", "hold");
   GateInput in;
-  in.body = "Feeling HOPELESS today";
+  in.body = "Found a great CASINO bonus today";
   const auto d = decide(in);
   EXPECT_EQ(d.outcome, Outcome::Hold);
   EXPECT_EQ(d.reasons, Reasons{"watched_word"});
-  EXPECT_EQ(d.matched, "hopeless");
-  EXPECT_EQ(d.message.find("hopeless"), std::string::npos);
+  EXPECT_EQ(d.matched, "casino");
+  EXPECT_EQ(d.message.find("casino"), std::string::npos);
 }
 
 TEST_F(ModerationGate, HoldWordIsAddedToOtherReasons) {
-  watch(net_a_, "hopeless", "hold");
+  watch(net_a_, "casino", "hold");
   GateInput in;
   in.kind = "blog_post";
-  in.body = "I felt hopeless once";
+  in.body = "I used to spend my evenings at the casino";
   const auto d = decide(in);
   EXPECT_EQ(d.outcome, Outcome::Hold);
   EXPECT_EQ(d.reasons, (Reasons{"story", "watched_word"}));

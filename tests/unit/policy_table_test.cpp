@@ -9,6 +9,7 @@
 #include "store/account_repo.hpp"
 #include "store/database.hpp"
 #include "store/invitation_repo.hpp"
+#include "store/case_repo.hpp"
 #include "store/category_repo.hpp"
 #include "store/network_repo.hpp"
 #include "store/post_repo.hpp"
@@ -155,6 +156,55 @@ const Row kTable[] = {
     {"PUT /api/v1/drafts/{key}", "/api/v1/drafts/topic-1", R"({"network":"default","body":"policy check"})", {U, O, O, O, O, O, N, F, U, O}},
     {"PUT /api/v1/drafts/{key}", "/api/v1/drafts/topic-1", R"({"network":"perinatal","body":"policy check"})", {U, N, N, N, N, N, N, F, U, N}},
     {"DELETE /api/v1/drafts/{key}", "/api/v1/drafts/topic-1", "", {U, O, O, O, O, O, O, F, U, O}},
+    // Office hours and the rota: everyone with a key sees the hours; admins set them; staff see the rota.
+    {"GET /api/v1/networks/{slug}/office-hours", "/api/v1/networks/default/office-hours", "", {U, O, O, O, O, O, O, F, U, F}},
+    {"GET /api/v1/networks/{slug}/office-hours", "/api/v1/networks/perinatal/office-hours", "", {U, N, N, N, N, N, O, F, U, N}},
+    {"PUT /api/v1/networks/{slug}/office-hours", "/api/v1/networks/default/office-hours", R"({"week":[{"weekday":1,"opens":"09:00","closes":"17:00"}],"closures":[]})", {U, F, F, F, F, F, O, F, U, F}},
+    {"GET /api/v1/networks/{slug}/rota", "/api/v1/networks/default/rota", "", {U, F, F, O, O, O, O, F, U, F}},
+    {"GET /api/v1/networks/{slug}/rota", "/api/v1/networks/perinatal/rota", "", {U, N, N, N, N, N, O, F, U, N}},
+    {"POST /api/v1/networks/{slug}/rota", "/api/v1/networks/default/rota", R"({"user_id":999999,"starts_at":"2030-01-01T08:00:00Z","ends_at":"2030-01-01T16:00:00Z"})", {U, F, F, F, F, F, O, F, U, F}},
+    {"DELETE /api/v1/rota/{id}", "/api/v1/rota/999999", "", {U, F, F, F, F, F, O, F, U, F}},
+    {"GET /api/v1/networks/{slug}/on-shift", "/api/v1/networks/default/on-shift", "", {U, F, F, O, O, O, O, F, U, F}},
+    {"GET /api/v1/networks/{slug}/on-shift", "/api/v1/networks/perinatal/on-shift", "", {U, N, N, N, N, N, O, F, U, N}},
+    // Risk terms: clinicians and admins; the pre-send anonymity check: anyone with a key.
+    {"GET /api/v1/networks/{slug}/risk-terms", "/api/v1/networks/default/risk-terms", "", {U, F, F, F, F, O, O, F, U, F}},
+    {"GET /api/v1/networks/{slug}/risk-terms", "/api/v1/networks/perinatal/risk-terms", "", {U, N, N, N, N, N, O, F, U, N}},
+    {"POST /api/v1/networks/{slug}/risk-terms", "/api/v1/networks/default/risk-terms", R"({"phrase":"policy check","tier":"concern","exceptions":[]})", {U, F, F, F, F, O, O, F, U, F}},
+    {"DELETE /api/v1/risk-terms/{id}", "/api/v1/risk-terms/999999", "", {U, F, F, F, F, O, O, F, U, F}},
+    {"POST /api/v1/networks/{slug}/content-check", "/api/v1/networks/default/content-check", R"({"body":"hello"})", {U, O, O, O, O, O, O, F, U, F}},
+    {"POST /api/v1/networks/{slug}/content-check", "/api/v1/networks/perinatal/content-check", R"({"body":"hello"})", {U, N, N, N, N, N, O, F, U, N}},
+    // Safeguarding cases: every staff member of the network sees them and adds notes (volunteers
+    // and peer supporters escalate); clinicians and admins change state; only clinicians close.
+    {"GET /api/v1/networks/{slug}/cases", "/api/v1/networks/default/cases", "", {U, F, F, O, O, O, O, F, U, F}},
+    {"GET /api/v1/networks/{slug}/cases", "/api/v1/networks/perinatal/cases", "", {U, N, N, N, N, N, O, F, U, N}},
+    {"POST /api/v1/networks/{slug}/cases", "/api/v1/networks/default/cases", R"({"member_id":999999,"tier":"concern","note":"Policy check"})", {U, F, F, O, O, O, O, F, U, F}},
+    {"POST /api/v1/networks/{slug}/cases", "/api/v1/networks/perinatal/cases", R"({"member_id":999999,"tier":"concern","note":"Policy check"})", {U, N, N, N, N, N, O, F, U, N}},
+    {"GET /api/v1/cases/{id}", "/api/v1/cases/{case}", "", {U, F, F, O, O, O, O, F, U, F}},
+    {"POST /api/v1/cases/{id}/note", "/api/v1/cases/{case}/note", R"({"body":"Policy check","handover":false})", {U, F, F, O, O, O, O, F, U, F}},
+    {"POST /api/v1/cases/{id}/acknowledge", "/api/v1/cases/{case}/acknowledge", "{}", {U, F, F, F, F, O, O, F, U, F}},
+    {"POST /api/v1/cases/{id}/contacted", "/api/v1/cases/{case}/contacted", R"({"note":"Policy check"})", {U, F, F, F, F, O, O, F, U, F}},
+    {"POST /api/v1/cases/{id}/assign", "/api/v1/cases/{case}/assign", R"({"owner_id":999999})", {U, F, F, F, F, O, O, F, U, F}},
+    {"POST /api/v1/cases/{id}/reopen", "/api/v1/cases/{case}/reopen", R"({"reason":"Policy check"})", {U, F, F, F, F, O, O, F, U, F}},
+    {"POST /api/v1/cases/{id}/close", "/api/v1/cases/{case}/close", R"({"outcome":"Policy check"})", {U, F, F, F, F, O, F, F, U, F}},
+    // Reports by readers; queue claims and escalation by staff; private staff tools for a member.
+    {"POST /api/v1/posts/{id}/report", "/api/v1/posts/{fresh}/report", R"({"reason":"spam"})", {U, O, O, O, O, O, O, F, U, F}},
+    {"POST /api/v1/moderation/items/{id}/claim", "/api/v1/moderation/items/999999/claim", "{}", {U, F, F, O, O, O, O, F, U, F}},
+    {"POST /api/v1/moderation/items/{id}/release", "/api/v1/moderation/items/999999/release", "{}", {U, F, F, O, O, O, O, F, U, F}},
+    {"POST /api/v1/moderation/items/{id}/escalate", "/api/v1/moderation/items/999999/escalate", R"({"reason":"policy check"})", {U, F, F, O, O, O, O, F, U, F}},
+    {"GET /api/v1/moderation/reject-templates", "/api/v1/moderation/reject-templates", "", {O, O, O, O, O, O, O, O, O, O}},
+    {"POST /api/v1/members/{user_id}/messages", "/api/v1/members/999999/messages", R"({"network":"default","body":"Policy check"})", {U, F, F, O, O, O, O, F, U, F}},
+    {"POST /api/v1/members/{user_id}/messages", "/api/v1/members/999999/messages", R"({"network":"perinatal","body":"Policy check"})", {U, N, N, N, N, N, O, F, U, N}},
+    {"POST /api/v1/members/{user_id}/silence", "/api/v1/members/999999/silence", R"({"network":"default","hours":24,"reason":"policy check"})", {U, F, F, O, O, O, O, F, U, F}},
+    {"DELETE /api/v1/members/{user_id}/silence", "/api/v1/members/999999/silence?network=default", R"({"reason":"policy check"})", {U, F, F, O, O, O, O, F, U, F}},
+    {"POST /api/v1/members/{user_id}/notes", "/api/v1/members/999999/notes", R"({"network":"default","body":"Policy note"})", {U, F, F, O, O, O, O, F, U, F}},
+    {"GET /api/v1/members/{user_id}/notes", "/api/v1/members/999999/notes?network=default", "", {U, F, F, O, O, O, O, F, U, F}},
+    {"GET /api/v1/account/messages", "/api/v1/account/messages", "", {U, O, O, O, O, O, O, F, U, O}},
+    {"POST /api/v1/account/messages/read", "/api/v1/account/messages/read", R"({"all":true})", {U, O, O, O, O, O, O, F, U, O}},
+    // Oversight: the dashboard for staff of the network; the weekly report for clinicians and admins.
+    {"GET /api/v1/networks/{slug}/moderation/dashboard", "/api/v1/networks/default/moderation/dashboard", "", {U, F, F, O, O, O, O, F, U, F}},
+    {"GET /api/v1/networks/{slug}/moderation/dashboard", "/api/v1/networks/perinatal/moderation/dashboard", "", {U, N, N, N, N, N, O, F, U, N}},
+    {"GET /api/v1/networks/{slug}/service-report", "/api/v1/networks/default/service-report?format=csv", "", {U, F, F, F, F, O, O, F, U, F}},
+    {"GET /api/v1/networks/{slug}/service-report", "/api/v1/networks/perinatal/service-report", "", {U, N, N, N, N, N, O, F, U, N}},
 };
 
 E classify(const http::Response& r) {
@@ -164,7 +214,9 @@ E classify(const http::Response& r) {
   if (code == "sign_in_required") return E::E401;
   if (code == "not_allowed" || code == "second_factor_required" || code == "account_suspended") return E::E403;
   // Content the caller may not see does not exist for them, like a network without a key.
-  if (code == "network_not_found" || code == "category_not_found" || code == "post_not_found") return E::E404;
+  if (code == "network_not_found" || code == "category_not_found" || code == "post_not_found" || code == "case_not_found") {
+    return E::E404;
+  }
   return E::Ok;  // e.g. invitation_not_found, sign_in_failed: the handler's own answer
 }
 
@@ -267,6 +319,17 @@ class PolicyTable : public ::testing::Test {
         .get();
   }
 
+  // An open case about the member, new for each call (closing one spoils nothing else).
+  std::int64_t fresh_case() {
+    return db_->writer()
+        .run([&](store::Connection& c) {
+          const auto net = store::find_network_by_slug(c, "default")->id;
+          const auto now = core::format_utc_ms(clock_.system_now());
+          return store::insert_case(c, {net, users_[Member], topic_, "concern", std::nullopt, now, now});
+        })
+        .get();
+  }
+
   void fill(std::string& path, std::string_view placeholder, std::int64_t id) {
     if (const auto at = path.find(placeholder); at != std::string::npos) path.replace(at, placeholder.size(), std::to_string(id));
   }
@@ -287,6 +350,7 @@ class PolicyTable : public ::testing::Test {
     fill(req.path, "{blog}", blog_);
     if (req.path.find("{fresh}") != std::string::npos) fill(req.path, "{fresh}", fresh_reply());
     if (req.path.find("{resource}") != std::string::npos) fill(req.path, "{resource}", fresh_resource());
+    if (req.path.find("{case}") != std::string::npos) fill(req.path, "{case}", fresh_case());
     // The router matches the path alone; a row's query string goes where the server puts it.
     if (const auto q = req.path.find('?'); q != std::string::npos) {
       req.query = req.path.substr(q + 1);

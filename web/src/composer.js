@@ -9,6 +9,7 @@ import { h } from './dom.js';
 import { busy, errorSummary } from './forms.js';
 import { MAX_NOTES, contentNotes, noteCheckboxes } from './content-notes.js';
 import { str } from './post-view.js';
+import { NATIONAL_CONTACTS, isEmergency, renderContact, usableContacts } from './crisis-contacts.js';
 
 const SAVE_DELAY_MS = 1500;
 const TIME = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' });
@@ -260,7 +261,11 @@ export function composer(o) {
       const reply = await o.send(payload);
       done = true;
       const outcome = str(reply?.moderation?.outcome);
-      if (outcome === 'held') {
+      if (reply?.moderation?.crisis?.show) {
+        root.replaceChildren(crisisScreen(o, reply));
+        root.querySelector('h2')?.focus();
+        o.onHeld?.(reply.post);
+      } else if (outcome === 'held') {
         const heading = h('h2', { class: 'nhsuk-panel__heading', tabindex: '-1', text: o.heldHeading || 'Sent to a moderator' });
         root.replaceChildren(
           h(
@@ -286,4 +291,35 @@ export function composer(o) {
     }
   });
   return root;
+}
+
+/**
+ * Shown at once, to the author alone, when what they wrote sounds like they may be at risk: the
+ * server has held the post and asked a clinician to read it. Kind words, the network's crisis
+ * routes (999 always first), and when the team is back if it is out of hours.
+ */
+function crisisScreen(o, reply) {
+  const crisis = reply.moderation.crisis;
+  const list = h('div', { class: 'harbour-contacts', id: `${o.id}-crisis-contacts` });
+  const show = (contacts) => list.replaceChildren(...contacts.map(renderContact).filter(Boolean));
+  show(NATIONAL_CONTACTS);
+  getJson(`/networks/${encodeURIComponent(o.network)}/crisis-contacts`, { signal: o.ctx.signal })
+    .then((data) => {
+      const contacts = usableContacts(data?.crisis_contacts);
+      if (!contacts.length) return;
+      if (!contacts.some(isEmergency)) contacts.unshift(NATIONAL_CONTACTS[0]);
+      show(contacts);
+    })
+    .catch(() => {});
+  const office = str(crisis.office_summary);
+  return h(
+    'div',
+    { class: 'harbour-crisis-screen', id: `${o.id}-crisis`, role: 'region', 'aria-labelledby': `${o.id}-crisis-heading` },
+    h('h2', { class: 'nhsuk-heading-l', id: `${o.id}-crisis-heading`, tabindex: '-1', text: 'You are not alone' }),
+    h('p', { class: 'nhsuk-body-l', text: str(reply.moderation.message) }),
+    office ? h('div', { class: 'nhsuk-inset-text' }, h('p', { text: office })) : null,
+    h('h3', { class: 'nhsuk-heading-m', text: 'Help you can reach now' }),
+    list,
+    h('p', {}, 'Your post is safe: you can see it in ', h('a', { href: '/account/posts', text: 'your posts' }), '.'),
+  );
 }

@@ -164,6 +164,7 @@ export function installContentNav() {
       { href: `/search${q}`, text: 'Search', id: 'nav-search' },
       { href: '/notifications', text: 'Notifications', id: 'nav-notifications', badge: true },
       slug && isStaffOf(session, slug) ? { href: `/moderation${q}`, text: 'Moderation', id: 'nav-moderation' } : null,
+      slug && (role === 'clinician' || session.user.is_admin) ? { href: `/cases${q}`, text: 'Cases', id: 'nav-cases', also: ['/cases/item'] } : null,
     ].filter(Boolean);
     const here = window.location.pathname;
     list.replaceChildren(

@@ -43,6 +43,32 @@ export function announce(text) {
   }, 50);
 }
 
+// A clinician hears about a new safeguarding case once, however many topics carry it (the staff
+// topic of the network and their own, when on shift).
+const seenCases = new Set();
+
+/**
+ * A visible alert above the page for a new safeguarding case, with a link to it. role="alert":
+ * an urgent case should interrupt, and only staff on shift receive these.
+ */
+function showCaseAlert(c) {
+  const id = Number(c?.id);
+  if (!Number.isSafeInteger(id) || seenCases.has(id)) return;
+  seenCases.add(id);
+  const urgent = c?.tier === 'urgent';
+  const due = typeof c?.due_at === 'string' ? new Date(c.due_at) : null;
+  const by = due && !Number.isNaN(due.getTime()) ? ` Respond by ${due.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}.` : '';
+  const alert = h(
+    'div',
+    { class: 'nhsuk-warning-callout harbour-case-alert', role: 'alert', id: `case-alert-${id}` },
+    h('h2', { class: 'nhsuk-warning-callout__label' }, h('span', { text: urgent ? 'Urgent: new safeguarding case' : 'New safeguarding case' })),
+    h('p', { text: `A member's post needs a clinician.${by}` }),
+    h('p', {}, h('a', { href: `/cases/item?id=${id}`, text: 'Open the case' })),
+  );
+  const main = document.getElementById('maincontent');
+  main?.parentElement?.insertBefore(alert, main);
+}
+
 function describe(n) {
   const who = typeof n?.actor?.pseudonym === 'string' ? n.actor.pseudonym : 'Someone';
   const title = typeof n?.link?.title === 'string' && n.link.title ? ` \u201c${n.link.title}\u201d` : '';
@@ -109,7 +135,13 @@ export function installLive(host) {
         if (Number.isSafeInteger(msg.unread_count)) setUnreadCount(msg.unread_count);
         else setUnreadCount(unread + 1);
         announce(`New notification: ${describe(msg.notification)}`);
+      } else if (msg?.type === 'case_opened') {
+        showCaseAlert(msg.case);
+      } else if (msg?.type === 'staff_message') {
+        announce(`New message from the team (${typeof msg.message?.from === 'string' ? msg.message.from : 'staff'})`);
       }
+      // Pages that show live lists (the queue, cases) refresh themselves on these.
+      document.dispatchEvent(new CustomEvent('harbour:live', { detail: msg }));
     });
     ws.addEventListener('close', (event) => {
       if (socket === ws) socket = null;

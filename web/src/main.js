@@ -7,6 +7,7 @@ import { accountPage } from './pages/account.js';
 import { accountDataPage } from './pages/account-data.js';
 import { adminAuditPage } from './pages/admin-audit.js';
 import { adminModerationSettingsPage } from './pages/admin-moderation-settings.js';
+import { adminOfficeHoursPage } from './pages/admin-office-hours.js';
 import { adminSpacesPage } from './pages/admin-spaces.js';
 import { adminUserPage, adminUsersPage } from './pages/admin-users.js';
 import { accountTwoStepPage } from './pages/account-two-step.js';
@@ -28,7 +29,10 @@ import { forumCategoryPage } from './pages/forum-category.js';
 import { newTopicPage } from './pages/forum-new-topic.js';
 import { forumTopicPage } from './pages/forum-topic.js';
 import { forumsPage } from './pages/forums.js';
+import { casePage } from './pages/case.js';
+import { casesPage } from './pages/cases.js';
 import { moderationPage } from './pages/moderation.js';
+import { accountMessagesPage } from './pages/messages.js';
 import { notificationsPage } from './pages/notifications.js';
 import { postEditPage } from './pages/post-edit.js';
 import { resourceEditPage } from './pages/resource-edit.js';
@@ -75,6 +79,7 @@ function boot() {
       '/admin/audit': adminAuditPage,
       '/admin/spaces': adminSpacesPage,
       '/admin/moderation-settings': adminModerationSettingsPage,
+      '/admin/office-hours': adminOfficeHoursPage,
       '/forums': forumsPage,
       '/forums/category': forumCategoryPage,
       '/forums/topic': forumTopicPage,
@@ -91,7 +96,10 @@ function boot() {
       '/account/reading': accountReadingPage,
       '/account/mutes': accountMutesPage,
       '/account/posts': accountPostsPage,
+      '/account/messages': accountMessagesPage,
       '/moderation': moderationPage,
+      '/cases': casesPage,
+      '/cases/item': casePage,
     },
     notFoundPage,
     {

@@ -398,6 +398,10 @@ function actionsBlock(post, o) {
     });
     items.push(mute);
   }
+  // Reporting: anyone who can read it but its author. Who reported is never shown to the author.
+  if (o.editable !== false && !mine && o.session && state === 'published' && id !== null) {
+    items.push(details('Report this post', reportForm(id), { class: 'nhsuk-details harbour-post__report' }));
+  }
   const staffTools = [];
   if (staffViewer && (state === 'published' || state === 'hidden')) {
     const hiding = state === 'published';
@@ -424,6 +428,59 @@ function actionsBlock(post, o) {
     confirmArea,
     staffTools,
   );
+}
+
+const REPORT_REASONS = [
+  ['unkind', 'It is unkind or hurtful'],
+  ['identifying', 'It could identify someone'],
+  ['unsafe', 'I am worried it is unsafe'],
+  ['spam', 'It is spam or advertising'],
+  ['other', 'Something else'],
+];
+
+/** Report a post: a reason from the list and an optional note for the moderators. */
+function reportForm(id) {
+  const legendId = `report-${id}-legend`;
+  const error = h('p', { class: 'nhsuk-error-message harbour-inline-problem', id: `report-${id}-error`, role: 'alert' });
+  const radios = REPORT_REASONS.map(([value, label], i) =>
+    h('div', { class: 'nhsuk-radios__item' }, h('input', { class: 'nhsuk-radios__input', id: `report-${id}-${i}`, name: `report-${id}`, type: 'radio', value }), h('label', { class: 'nhsuk-label nhsuk-radios__label', for: `report-${id}-${i}`, text: label })),
+  );
+  const note = h('textarea', { class: 'nhsuk-textarea', id: `report-${id}-note`, name: 'note', rows: '2', 'aria-describedby': `report-${id}-note-hint` });
+  const submit = h('button', { class: 'nhsuk-button nhsuk-button--secondary nhsuk-button--small', type: 'submit', text: 'Send report' });
+  const form = h(
+    'form',
+    { novalidate: true, class: 'harbour-report-form' },
+    h('p', { class: 'nhsuk-body-s', text: 'A moderator will look at it. The author is not told who reported it.' }),
+    h('div', { class: 'nhsuk-form-group' }, h('fieldset', { class: 'nhsuk-fieldset', 'aria-describedby': error.id }, h('legend', { class: 'nhsuk-fieldset__legend nhsuk-fieldset__legend--s', id: legendId, text: 'Why are you reporting it?' }), error, h('div', { class: 'nhsuk-radios nhsuk-radios--small' }, radios))),
+    h('div', { class: 'nhsuk-form-group' }, h('label', { class: 'nhsuk-label', for: note.id, text: 'Anything the moderators should know (optional)' }), h('div', { class: 'nhsuk-hint', id: `report-${id}-note-hint`, text: 'Up to 1000 characters.' }), note),
+    submit,
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const reason = form.querySelector(`input[name="report-${id}"]:checked`)?.value;
+    if (!reason) {
+      error.textContent = 'Choose why you are reporting this post';
+      form.querySelector('input[type="radio"]')?.focus();
+      return;
+    }
+    if ([...note.value.trim()].length > 1000) {
+      error.textContent = 'The note must be 1000 characters or fewer';
+      note.focus();
+      return;
+    }
+    error.textContent = '';
+    busy(submit, true, 'Sending\u2026');
+    try {
+      await postJson(`/posts/${id}/report`, note.value.trim() ? { reason, note: note.value.trim() } : { reason });
+      const done = h('p', { class: 'harbour-report-done', role: 'status', tabindex: '-1', text: 'Thank you. A moderator will look at this post.' });
+      form.replaceWith(done);
+      done.focus();
+    } catch (err) {
+      busy(submit, false);
+      error.textContent = err instanceof ApiError && err.code === 'already_reported' ? 'You have reported this post already. A moderator will look at it.' : errorMessage(err);
+    }
+  });
+  return form;
 }
 
 /** True when an error means "you may not see this / it is not there". */

@@ -85,6 +85,7 @@ function show(area, session, ctx) {
       'ul',
       { id: 'account-content' },
       h('li', {}, h('a', { href: '/account/posts', text: 'Your posts' })),
+      h('li', {}, h('a', { href: '/account/messages', id: 'account-messages-link', text: 'Messages from the team' })),
       h('li', {}, h('a', { href: '/account/reading', text: 'Reading settings: content notes' })),
       h('li', {}, h('a', { href: '/account/mutes', text: 'Muted members' })),
     ),

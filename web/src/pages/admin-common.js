@@ -14,6 +14,7 @@ export function adminNav(current) {
     { href: '/admin/audit', text: 'Audit log' },
     { href: '/admin/spaces', text: 'Forum spaces' },
     { href: '/admin/moderation-settings', text: 'Moderation settings' },
+    { href: '/admin/office-hours', text: 'Office hours and rota' },
   ];
   return h(
     'nav',

@@ -4,6 +4,7 @@ import { getJson } from '../api.js';
 import { h, setChildren } from '../dom.js';
 import { takeFlashBanner } from '../flash.js';
 import { networkSwitcher } from '../networks.js';
+import { officeStatusLine } from '../office-status.js';
 import { formatDateTime } from './common.js';
 import { int, list, str, tag } from '../post-view.js';
 import { loadingLine, showProblem, startPage, withNetwork } from './content-common.js';
@@ -37,8 +38,9 @@ function show(page, network, categories) {
   page.heading.textContent = network.list.length > 1 ? `Forums: ${network.name}` : 'Forums';
   const intro = h('p', { class: 'nhsuk-lede-text', text: 'Talk with others who understand. Everything here is read by trained moderators.' });
   const switcher = networkSwitcher(network, (slug) => `/forums?network=${encodeURIComponent(slug)}`);
+  const status = officeStatusLine(network.slug, page.ctx.signal);
   if (!categories.length) {
-    setChildren(page.area, switcher, intro, h('p', { text: 'There are no forums open to you in this community yet.' }));
+    setChildren(page.area, switcher, intro, status, h('p', { text: 'There are no forums open to you in this community yet.' }));
     return;
   }
   const cards = h(
@@ -73,5 +75,5 @@ function show(page, network, categories) {
       );
     }),
   );
-  setChildren(page.area, switcher, intro, cards, h('p', { class: 'nhsuk-body-s' }, 'Looking for something? ', h('a', { href: `/search?network=${encodeURIComponent(network.slug)}`, text: 'Search Harbour' }), '.'));
+  setChildren(page.area, switcher, intro, status, cards, h('p', { class: 'nhsuk-body-s' }, 'Looking for something? ', h('a', { href: `/search?network=${encodeURIComponent(network.slug)}`, text: 'Search Harbour' }), '.'));
 }
