@@ -3,6 +3,8 @@
 // people rather than queue items.
 #include "services/moderation_service.hpp"
 
+#include "services/notification_service.hpp"
+
 #include "core/app_error.hpp"
 #include "core/clock.hpp"
 #include "live/hub.hpp"
@@ -116,7 +118,7 @@ void ModerationService::report(const Principal* who, const RequestMeta& meta, st
     note = checked_member_text(*raw_note, kReportNoteMaxChars, "note");
   }
   const auto now = core::format_utc_ms(meta.now);
-  run_audited(db_, audit_written_, [&](store::Connection& c) {
+  const auto network_id = run_audited(db_, audit_written_, [&](store::Connection& c) {
     const auto post = require_visible_post(c, who, post_id);
     if (post.author_id == who->user_id) {
       throw AppError(ErrorKind::Conflict, "own_post", "You cannot report your own post. You can change or delete it.");
@@ -141,7 +143,9 @@ void ModerationService::report(const Principal* who, const RequestMeta& meta, st
     auto e = staff_audit_entry(*who, "report.create", meta, post.network_id, "post", std::to_string(post.id));
     e.details = {{"report_id", *report_id}, {"reason", reason}, {"item_id", item_id}};
     append_audit(c, e, meta.now);
+    return post.network_id;
   });
+  notifications_.publish_queue_changed(network_id);
 }
 
 StaffMessage ModerationService::send_message(const Principal* who, const RequestMeta& meta, std::int64_t user_id,

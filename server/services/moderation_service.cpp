@@ -391,6 +391,7 @@ ModerationItem ModerationService::decide(const Principal* who, const RequestMeta
     return ids;
   });
   notifications_.publish_new(notification_ids);
+  notifications_.publish_queue_changed(item->network_id);
   return item_for(who, item_id, meta.now);
 }
 

@@ -1,5 +1,9 @@
 #include "services/notification_service.hpp"
 
+#include "store/oversight_repo.hpp"
+
+#include "store/network_repo.hpp"
+
 #include "core/app_error.hpp"
 #include "core/clock.hpp"
 #include "core/log.hpp"
@@ -230,6 +234,22 @@ MutedPerson NotificationService::mute(const Principal* who, const RequestMeta& m
 void NotificationService::unmute(const Principal* who, std::int64_t user_id) {
   const auto& p = require_signed_in(who);
   db_.writer().run([&](store::Connection& c) { store::delete_mute(c, p.user_id, user_id); }).get();
+}
+
+void NotificationService::publish_queue_changed(std::int64_t network_id) noexcept {
+  try {
+    const auto [slug, open] = db_.read([&](store::Connection& c) {
+      std::string network_slug;
+      for (auto& n : store::list_networks(c)) {
+        if (n.id == network_id) network_slug = std::move(n.slug);
+      }
+      return std::pair{network_slug, store::queue_snapshot(c, network_id).open_items};
+    });
+    const nlohmann::json event = {{"type", "queue_changed"}, {"network", slug}, {"open", open}};
+    hub_.publish("staff:" + std::to_string(network_id), live::make_payload(event.dump()));
+  } catch (const std::exception& e) {
+    core::log::warn("queue_changed_not_published", {{"network_id", network_id}, {"error", e.what()}});
+  }
 }
 
 }  // namespace harbour::services

@@ -77,6 +77,11 @@ class NotificationService {
   // Never throws (a live push that fails is still listed).
   void publish_new(const std::vector<std::int64_t>& notification_ids) noexcept;
 
+  // After a commit that opened or decided queue items in a network: tells its staff (topic
+  // staff:<network>) {"type":"queue_changed","network":slug,"open":n}, so queue pages and the
+  // dashboard refresh live. Never throws.
+  void publish_queue_changed(std::int64_t network_id) noexcept;
+
   // The caller's notifications, newest first, 30 a page (before: the previous next_before).
   NotificationPage list(const Principal* who, std::optional<std::int64_t> before_id);
   // Marks these of the caller's notifications read (at most 100 ids; ids of others' are

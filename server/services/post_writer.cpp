@@ -44,6 +44,7 @@ void hold_for_review(store::Connection& c, WrittenPost& out, std::int64_t networ
                      std::chrono::system_clock::time_point when, std::string_view now) {
   const auto& d = out.decision;
   const std::int64_t priority = d.risk ? store::kPriorityRisk : store::kPriorityNormal;
+  out.queued_network = network_id;
   store::insert_moderation_item(c, network_id, out.post_id, joined(d.reasons), d.risk ? std::optional(d.risk->phrase) : d.matched,
                                 now, priority);
   if (d.risk) {
@@ -68,6 +69,7 @@ CreatedPost commit_post_write(store::Database& db, const PostAnnouncers& announc
   const auto written = db.writer().run([&](store::Connection& c) { return write(c); }).get();
   announce.notifications.publish_new(written.notifications);
   if (written.case_id) announce.cases.alert_opened(*written.case_id);
+  if (written.queued_network) announce.notifications.publish_queue_changed(*written.queued_network);
   return {db.read([&](store::Connection& c) { return build_post_view(c, who, *store::find_post(c, written.post_id)); }),
           written.decision};
 }
@@ -92,7 +94,10 @@ WrittenPost write_new_post(store::Connection& c, store::NewPost post, bool autho
   out.post_id = store::insert_post(c, post, now);
   if (publish) {
     if (const auto row = store::find_post(c, out.post_id)) out.notifications = notify_published(c, *row, now);
-    if (out.decision.flagged) store::insert_moderation_item(c, post.network_id, out.post_id, "flag", out.decision.matched, now, store::kPriorityReport);
+    if (out.decision.flagged) {
+      store::insert_moderation_item(c, post.network_id, out.post_id, "flag", out.decision.matched, now, store::kPriorityReport);
+      out.queued_network = post.network_id;
+    }
   } else {
     hold_for_review(c, out, post.network_id, post.author_id, when, now);
   }
@@ -134,6 +139,7 @@ WrittenPost write_edit(store::Connection& c, const store::PostRow& before, const
     hold_for_review(c, out, before.network_id, before.author_id, when, now);
   } else if (out.decision.flagged && before.state == "published") {
     store::insert_moderation_item(c, before.network_id, before.id, "flag", out.decision.matched, now, store::kPriorityReport);
+    out.queued_network = before.network_id;
   }
   if (draft_key) store::delete_draft(c, before.author_id, *draft_key);
   return out;

@@ -50,6 +50,7 @@ struct WrittenPost {
   GateDecision decision;
   std::vector<std::int64_t> notifications;  // to publish live after the commit
   std::optional<std::int64_t> case_id;      // a safeguarding case opened by this write
+  std::optional<std::int64_t> queued_network;  // a queue item opened in this network
 };
 
 // A silenced member is refused with 403 `silenced` before anything is decided. A risk match opens

@@ -56,17 +56,37 @@ function showCaseAlert(c) {
   if (!Number.isSafeInteger(id) || seenCases.has(id)) return;
   seenCases.add(id);
   const urgent = c?.tier === 'urgent';
-  const due = typeof c?.due_at === 'string' ? new Date(c.due_at) : null;
-  const by = due && !Number.isNaN(due.getTime()) ? ` Respond by ${due.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}.` : '';
   const alert = h(
     'div',
     { class: 'nhsuk-warning-callout harbour-case-alert', role: 'alert', id: `case-alert-${id}` },
     h('h2', { class: 'nhsuk-warning-callout__label' }, h('span', { text: urgent ? 'Urgent: new safeguarding case' : 'New safeguarding case' })),
-    h('p', { text: `A member's post needs a clinician.${by}` }),
-    h('p', {}, h('a', { href: `/cases/item?id=${id}`, text: 'Open the case' })),
+    h('p', { text: `A member's post needs a clinician.${respondBy(c?.due_at)}` }),
   );
+  const dismiss = () => alert.remove();
+  const open = h('a', { href: `/cases/item?id=${id}`, text: 'Open the case' });
+  // Opening the case is answering the alert.
+  open.addEventListener('click', dismiss);
+  const close = h('button', { class: 'nhsuk-button nhsuk-button--secondary nhsuk-button--small', type: 'button', text: 'Dismiss' });
+  close.addEventListener('click', dismiss);
+  alert.append(h('p', {}, open), close);
+  const container = h('div', { class: 'nhsuk-width-container harbour-case-alert__container' }, alert);
   const main = document.getElementById('maincontent');
-  main?.parentElement?.insertBefore(alert, main);
+  main?.parentElement?.insertBefore(container, main);
+  // The wrapper goes with its alert.
+  new MutationObserver(() => {
+    if (!container.contains(alert)) container.remove();
+  }).observe(container, { childList: true });
+}
+
+/** " Respond by 09:15 today." / "... tomorrow." / "... on Wednesday 25 November." */
+function respondBy(dueAt) {
+  const due = typeof dueAt === 'string' ? new Date(dueAt) : null;
+  if (!due || Number.isNaN(due.getTime())) return '';
+  const time = due.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
+  const day = (d) => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+  const days = Math.round((day(due) - day(new Date())) / 86_400_000);
+  const when = days === 0 ? 'today' : days === 1 ? 'tomorrow' : `on ${due.toLocaleDateString('en-GB', { weekday: 'long', day: 'numeric', month: 'long' })}`;
+  return ` Respond by ${time} ${when}.`;
 }
 
 function describe(n) {

@@ -32,6 +32,8 @@ import { forumsPage } from './pages/forums.js';
 import { casePage } from './pages/case.js';
 import { casesPage } from './pages/cases.js';
 import { moderationPage } from './pages/moderation.js';
+import { moderationDashboardPage } from './pages/moderation-dashboard.js';
+import { serviceReportPage } from './pages/service-report.js';
 import { accountMessagesPage } from './pages/messages.js';
 import { notificationsPage } from './pages/notifications.js';
 import { postEditPage } from './pages/post-edit.js';
@@ -98,6 +100,8 @@ function boot() {
       '/account/posts': accountPostsPage,
       '/account/messages': accountMessagesPage,
       '/moderation': moderationPage,
+      '/moderation/dashboard': moderationDashboardPage,
+      '/service-report': serviceReportPage,
       '/cases': casesPage,
       '/cases/item': casePage,
     },

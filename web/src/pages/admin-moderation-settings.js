@@ -1,5 +1,6 @@
 // /admin/moderation-settings?network=<slug>: when a community's posts are read by a moderator
-// (the moderation policy), and its watched words and phrases (add, remove with a confirm step).
+// (the moderation policy), and its watched words and phrases (add, remove with a confirm step):
+// each one flags (publishes and asks a moderator to look), holds, or asks the author to rephrase.
 // Administrators only.
 import { ApiError, deleteJson, getJson, postJson, request } from '../api.js';
 import { h, insetText, setChildren } from '../dom.js';
@@ -33,6 +34,11 @@ const MODES = [
 
 const ACTIONS = [
   { value: 'hold', label: 'Hold for a moderator', hint: 'The post waits in the moderation queue until a moderator approves it.' },
+  {
+    value: 'flag',
+    label: 'Publish, and ask a moderator to look',
+    hint: 'The post appears straight away. It is also added to the moderation queue, so a moderator reads it soon and can hide it if needed.',
+  },
   { value: 'refuse', label: 'Ask the author to rephrase', hint: 'The post is not sent. The author is asked to change their wording; the word itself is not named to them.' },
 ];
 

@@ -5,6 +5,7 @@
 import { getJson } from '../api.js';
 import { h, setChildren } from '../dom.js';
 import { announce } from '../live.js';
+import { onLive } from '../live-refresh.js';
 import { isStaffOf, networkSwitcher } from '../networks.js';
 import { needsSecondStep } from '../session.js';
 import { formatDateTime, secondFactorSteps } from './common.js';
@@ -59,6 +60,7 @@ export const casesPage = {
       const before = state === 'closed' && /^[1-9][0-9]{0,15}$/.test(raw) ? raw : null;
       const qs = new URLSearchParams({ state, ...(before ? { before } : {}) });
       const path = `/networks/${encodeURIComponent(network.slug)}/cases?${qs}`;
+      page.network = network;
       page.area.replaceChildren(loadingLine('Loading cases\u2026'));
       getJson(path, { signal: ctx.signal })
         .then((data) => {
@@ -127,30 +129,60 @@ function caseRow(k, head) {
   );
 }
 
-/** Looks again every REFRESH_MS while the page is shown; a new case is announced politely. */
+/**
+ * Keeps the list current while it is shown: at once on a live `case_opened` for this community,
+ * and every REFRESH_MS as a fallback (a socket can be down). A new case is announced politely.
+ * While focus is in the table the rows stay put; a "New cases: refresh" button appears instead.
+ */
 function keepCurrent(page, path, data) {
+  const { ctx } = page;
   let known = new Set(list(data?.cases).map((k) => int(k.id)));
-  const timer = setInterval(() => {
-    if (page.ctx.signal.aborted) {
-      clearInterval(timer);
-      return;
-    }
-    getJson(path, { signal: page.ctx.signal })
+  const notice = h('div', { class: 'harbour-live-notice', id: 'cases-live-notice', role: 'status' });
+  page.top.append(notice);
+  const replaceList = (fresh) => {
+    const cases = list(fresh?.cases);
+    const ids = cases.map((k) => int(k.id));
+    const added = ids.filter((id) => !known.has(id)).length;
+    known = new Set(ids);
+    const replacement = cases.length ? casesTable(cases) : h('p', { id: 'cases-empty', text: 'There are no cases here at the moment.' });
+    (document.getElementById('cases') || document.getElementById('cases-empty'))?.replaceWith(replacement);
+    const status = document.getElementById('cases-status');
+    if (status) status.textContent = statusText(cases);
+    notice.replaceChildren();
+    if (added) announce(added === 1 ? 'A new safeguarding case has been opened.' : `${added} new safeguarding cases have been opened.`);
+  };
+  const offerRefresh = () => {
+    if (notice.querySelector('button')) return;
+    const button = h('button', { class: 'nhsuk-button nhsuk-button--secondary nhsuk-button--small', type: 'button', id: 'cases-refresh', text: 'New cases: refresh' });
+    button.addEventListener('click', () => {
+      getJson(path, { signal: ctx.signal })
+        .then((fresh) => {
+          if (ctx.signal.aborted) return;
+          replaceList(fresh);
+          const status = document.getElementById('cases-status') || page.heading;
+          status.setAttribute('tabindex', '-1');
+          status.focus();
+        })
+        .catch(() => {});
+    });
+    notice.replaceChildren(h('p', { class: 'nhsuk-body-s nhsuk-u-margin-bottom-2', text: 'There are new cases since you opened this list.' }), button);
+  };
+  const refresh = ({ live = false } = {}) =>
+    getJson(path, { signal: ctx.signal })
       .then((fresh) => {
-        if (page.ctx.signal.aborted) return;
-        const ids = list(fresh?.cases).map((k) => int(k.id));
-        const added = ids.filter((id) => !known.has(id)).length;
-        const table = document.getElementById('cases');
-        // Leave the page alone while someone is working in it.
-        if (table?.contains(document.activeElement)) return;
-        known = new Set(ids);
-        const replacement = list(fresh?.cases).length ? casesTable(list(fresh.cases)) : h('p', { id: 'cases-empty', text: 'There are no cases here at the moment.' });
-        (table || document.getElementById('cases-empty'))?.replaceWith(replacement);
-        const status = document.getElementById('cases-status');
-        if (status) status.textContent = statusText(list(fresh?.cases));
-        if (added) announce(added === 1 ? 'A new safeguarding case has been opened.' : `${added} new safeguarding cases have been opened.`);
+        if (ctx.signal.aborted) return;
+        // Leave the rows alone while someone is working in them.
+        if (document.getElementById('cases')?.contains(document.activeElement)) {
+          if (live || list(fresh?.cases).some((k) => !known.has(int(k.id)))) offerRefresh();
+          return;
+        }
+        replaceList(fresh);
       })
       .catch(() => {});
+  const timer = setInterval(() => {
+    if (ctx.signal.aborted) clearInterval(timer);
+    else refresh();
   }, REFRESH_MS);
-  page.ctx.signal.addEventListener('abort', () => clearInterval(timer), { once: true });
+  ctx.signal.addEventListener('abort', () => clearInterval(timer), { once: true });
+  onLive(ctx.signal, ['case_opened'], page.network.slug, () => refresh({ live: true }));
 }

@@ -8,6 +8,8 @@
 import { ApiError, errorMessage, getJson, postJson } from '../api.js';
 import { h, setChildren } from '../dom.js';
 import { busy, successBanner } from '../forms.js';
+import { announce } from '../live.js';
+import { isBusyIn, onLive } from '../live-refresh.js';
 import { isStaffOf, networkSwitcher } from '../networks.js';
 import { needsSecondStep } from '../session.js';
 import { formatDateTime, secondFactorSteps } from './common.js';
@@ -74,11 +76,60 @@ export const moderationPage = {
         .then(([data, t]) => {
           templates = list(t?.templates).filter((x) => str(x?.key) && str(x?.label));
           show(page, session, network, state, before, data);
+          keepCurrent(page, session, network, state, before, `/networks/${encodeURIComponent(network.slug)}/moderation/queue?${qs}`);
         })
         .catch((err) => showProblem(page, err, { what: 'the moderation queue' }));
     });
   },
 };
+
+/**
+ * New or decided items (a live `queue_changed` or `case_opened` for this community) reload the
+ * list in place, without moving focus. While a moderator is working in the list (a field has
+ * the focus or holds their words, a distressing post is open), nothing moves: a "New items:
+ * refresh" button appears instead and they reload when ready.
+ */
+function keepCurrent(page, session, network, state, before, path) {
+  const { ctx } = page;
+  const notice = h('div', { class: 'harbour-live-notice', id: 'queue-live-notice', role: 'status' });
+  page.top.append(notice);
+  let loading = false;
+  const reload = async ({ focusStatus = false } = {}) => {
+    if (loading || ctx.signal.aborted) return;
+    loading = true;
+    const focusedId = page.area.contains(document.activeElement) ? document.activeElement.id : '';
+    try {
+      const data = await getJson(path, { signal: ctx.signal });
+      if (ctx.signal.aborted) return;
+      notice.replaceChildren();
+      show(page, session, network, state, before, data);
+      const again = focusedId ? document.getElementById(focusedId) : null;
+      if (focusStatus || (focusedId && !again)) {
+        const status = document.getElementById('queue-status') || page.heading;
+        status.setAttribute('tabindex', '-1');
+        status.focus();
+      } else if (again) {
+        if (!again.hasAttribute('tabindex') && !again.matches('a[href], button, input, select, textarea, summary')) again.setAttribute('tabindex', '-1');
+        again.focus();
+      }
+      if (state === 'open') announce(`The queue has been updated: ${list(data?.items).length} waiting.`);
+    } catch {
+      // The next live event or a manual reload will try again; the list on show stays usable.
+    } finally {
+      loading = false;
+    }
+  };
+  onLive(ctx.signal, ['queue_changed', 'case_opened'], network.slug, () => {
+    if (!isBusyIn(page.area)) {
+      reload();
+      return;
+    }
+    if (notice.querySelector('button')) return;
+    const button = h('button', { class: 'nhsuk-button nhsuk-button--secondary nhsuk-button--small', type: 'button', id: 'queue-refresh', text: 'New items: refresh' });
+    button.addEventListener('click', () => reload({ focusStatus: true }));
+    notice.replaceChildren(h('p', { class: 'nhsuk-body-s nhsuk-u-margin-bottom-2', text: 'New items have arrived. Refresh the list when you are ready: finish or copy anything you are writing first.' }), button);
+  });
+}
 
 function show(page, session, network, state, before, data) {
   const { ctx, area, heading } = page;
@@ -96,6 +147,7 @@ function show(page, session, network, state, before, data) {
   listEl.append(...items.map((item) => itemCard(page, session, network, state, item, listEl, status)));
   setChildren(
     area,
+    h('p', { class: 'harbour-dashboard-link' }, h('a', { href: `/moderation/dashboard?network=${encodeURIComponent(network.slug)}`, id: 'moderation-dashboard-link', text: 'Dashboard: how the queue and cases are doing' })),
     networkSwitcher(network, (slug) => `/moderation?network=${encodeURIComponent(slug)}`),
     filter,
     status,
@@ -208,7 +260,9 @@ function reasonProblem(text) {
 function areaField(id, label, hint, { rows = 3, value = '', name = id } = {}) {
   const error = h('span', { class: 'nhsuk-error-message', id: `${id}-error`, hidden: true });
   const input = h('textarea', { class: 'nhsuk-textarea', id, name, rows: String(rows), 'aria-describedby': hint ? `${id}-hint` : null });
-  input.value = value;
+  // The default value, not just the value: a live refresh can then tell the moderator's own
+  // changes from the text the item arrived with.
+  input.defaultValue = value;
   const group = h('div', { class: 'nhsuk-form-group' }, h('label', { class: 'nhsuk-label', for: id, text: label }), hint ? h('div', { class: 'nhsuk-hint', id: `${id}-hint`, text: hint }) : null, error, input);
   const setError = (message) => {
     error.replaceChildren();
