@@ -26,9 +26,11 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kKindName
 
 std::string identifying_advice(const std::vector<IdentifyingDetail>& details) {
   std::vector<std::string_view> names;
-  for (const auto& [kind, name] : kKindNames) {
+  // Not a structured binding: clang 14 cannot capture one in a lambda.
+  for (const auto& entry : kKindNames) {
+    const auto kind = entry.first;
     if (std::any_of(details.begin(), details.end(), [&](const auto& d) { return d.kind == kind; })) {
-      names.push_back(name);
+      names.push_back(entry.second);
     }
   }
   if (names.empty()) return {};
