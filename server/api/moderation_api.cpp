@@ -48,7 +48,10 @@ json item_json(const services::ModerationItem& item) {
             {"open", item.reports.open},
             {"reasons", item.reports.reasons},
             {"notes", item.reports.notes}}},
-          {"sensitive", item.sensitive}};
+          {"sensitive", item.sensitive},
+          {"needs_second_review", item.needs_second_review},
+          {"first_review_by",
+           item.first_review_by ? json{{"id", item.first_review_by->id}, {"pseudonym", item.first_review_by->pseudonym}} : json()}};
 }
 
 // Reasons for a moderator's decision are at most 500 characters; bodies follow the post limits

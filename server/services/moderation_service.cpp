@@ -155,6 +155,9 @@ std::vector<ModerationItem> build_items(store::Connection& c, const Principal* w
     item.created_at = std::move(r.created_at);
     item.decided_at = std::move(r.decided_at);
     item.decision_reason = std::move(r.decision_reason);
+    item.needs_second_review = item.state == "open" && post.state == "held" &&
+                               std::find(item.reasons.begin(), item.reasons.end(), "risk") != item.reasons.end();
+    if (r.first_review_by) item.first_review_by = ModerationClaim{*r.first_review_by, r.first_review_by_pseudonym};
     if (const auto v = views.find(post.id); v != views.end()) item.post = v->second;
     else item.post.row = post;
 
@@ -313,6 +316,17 @@ ModerationItem ModerationService::reject(const Principal* who, const RequestMeta
   return decide(who, meta, item_id, false, d);
 }
 
+namespace {
+
+bool item_has_reason(const store::ModerationItemRow& item, std::string_view reason) {
+  for (const auto& r : split_words(item.reasons)) {
+    if (r == reason) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 ModerationItem ModerationService::decide(const Principal* who, const RequestMeta& meta, std::int64_t item_id,
                                          bool approve, const Decision& d) {
   const auto item = db_.read([&](store::Connection& c) { return store::find_moderation_item(c, item_id); });
@@ -349,6 +363,20 @@ ModerationItem ModerationService::decide(const Principal* who, const RequestMeta
       post = store::find_post(c, current->post_id);
     }
 
+    // A post held for risk is published only when two different moderators agree: the first
+    // approval (and any edit with it) is recorded and the item stays open for the second.
+    if (approve && !is_published && item_has_reason(*current, "risk")) {
+      if (!current->first_review_by) {
+        store::set_first_review(c, item_id, who->user_id, now);
+        audit("moderation.approve", {{"stage", "first_review"}});
+        return std::vector<std::int64_t>{};
+      }
+      if (*current->first_review_by == who->user_id) {
+        throw AppError(ErrorKind::Conflict, "second_reviewer_needed",
+                       "You approved this already. A second moderator needs to agree before it appears.");
+      }
+    }
+
     if (!store::decide_moderation_item(c, item_id, approve ? "approved" : "rejected", who->user_id, d.reason, now)) {
       throw already_decided();
     }
@@ -365,7 +393,9 @@ ModerationItem ModerationService::decide(const Principal* who, const RequestMeta
       if (!published) throw std::runtime_error("approved post vanished inside its transaction");
       const auto more = notify_published(c, *published, now);
       ids.insert(ids.end(), more.begin(), more.end());
-      audit("moderation.approve", nlohmann::json::object());
+      nlohmann::json details = nlohmann::json::object();
+      if (current->first_review_by) details = {{"stage", "second_review"}, {"first_review_by", *current->first_review_by}};
+      audit("moderation.approve", std::move(details));
     } else if (!approve && !is_published) {
       // The text stays as written: the author edits it and resubmits, nothing is lost.
       store::set_post_state(c, post->id, "rejected", d.reason, now);

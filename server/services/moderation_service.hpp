@@ -89,6 +89,9 @@ struct ModerationItem {
   ModerationReports reports;
   // Distressing (risk, self-harm or suicide): the queue blurs it until a moderator chooses to look.
   bool sensitive = false;
+  // A held risk item needs two different moderators to approve it; the first one so far.
+  bool needs_second_review = false;
+  std::optional<ModerationClaim> first_review_by;
 };
 
 // approve: with `body` (and `title` for a topic or blog post), the moderator edits the post

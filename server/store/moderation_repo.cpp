@@ -10,8 +10,10 @@ namespace harbour::store {
 // The columns read_item() expects; adjacent literals, so every statement is still one literal.
 #define MODERATION_ITEM_SELECT                                                                              \
   "SELECT m.id, m.network_id, n.slug, m.post_id, m.reasons, m.matched, m.state, m.created_at, m.decided_by," \
-  " m.decided_at, m.decision_reason, m.priority, m.claimed_by, u.pseudonym, m.claim_expires_at"             \
-  " FROM moderation_items m JOIN networks n ON n.id = m.network_id LEFT JOIN users u ON u.id = m.claimed_by"
+  " m.decided_at, m.decision_reason, m.priority, m.claimed_by, u.pseudonym, m.claim_expires_at,"            \
+  " m.first_review_by, f.pseudonym, m.first_review_at"                                                       \
+  " FROM moderation_items m JOIN networks n ON n.id = m.network_id LEFT JOIN users u ON u.id = m.claimed_by" \
+  " LEFT JOIN users f ON f.id = m.first_review_by"
 
 #define WATCHED_WORD_SELECT "SELECT id, network_id, phrase, action, created_at FROM watched_words"
 
@@ -34,6 +36,9 @@ ModerationItemRow read_item(Statement& s) {
   r.claimed_by = s.column_optional_int64(12);
   r.claimed_by_pseudonym = s.column_text(13);
   r.claim_expires_at = s.column_optional_text(14);
+  r.first_review_by = s.column_optional_int64(15);
+  r.first_review_by_pseudonym = s.column_text(16);
+  r.first_review_at = s.column_optional_text(17);
   return r;
 }
 
@@ -231,6 +236,11 @@ std::optional<std::int64_t> insert_watched_word(Connection& c, std::int64_t netw
 bool delete_watched_word(Connection& c, std::int64_t id) {
   c.prepare("DELETE FROM watched_words WHERE id = ?1").bind(1, id).run();
   return c.changes() == 1;
+}
+
+void set_first_review(Connection& c, std::int64_t item_id, std::int64_t reviewer_id, std::string_view now) {
+  c.prepare("UPDATE moderation_items SET first_review_by = ?2, first_review_at = ?3 WHERE id = ?1")
+      .bind(1, item_id).bind(2, reviewer_id).bind(3, now).run();
 }
 
 }  // namespace harbour::store

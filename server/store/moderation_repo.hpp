@@ -42,6 +42,10 @@ struct ModerationItemRow {
   std::optional<std::int64_t> claimed_by;
   std::string claimed_by_pseudonym;
   std::optional<std::string> claim_expires_at;
+  // A risk item's first approval (a second, different moderator publishes it).
+  std::optional<std::int64_t> first_review_by;
+  std::string first_review_by_pseudonym;
+  std::optional<std::string> first_review_at;
 };
 
 std::optional<ModerationItemRow> find_moderation_item(Connection& c, std::int64_t id);
@@ -92,5 +96,8 @@ std::optional<WatchedWordRow> find_watched_word(Connection& c, std::int64_t id);
 std::optional<std::int64_t> insert_watched_word(Connection& c, std::int64_t network_id, std::string_view phrase,
                                                 std::string_view action, std::int64_t created_by, std::string_view now);
 bool delete_watched_word(Connection& c, std::int64_t id);
+
+// Records the first of the two approvals a risk item needs.
+void set_first_review(Connection& c, std::int64_t item_id, std::int64_t reviewer_id, std::string_view now);
 
 }  // namespace harbour::store

@@ -150,3 +150,37 @@ TEST_F(SafetyGate, SilencedMemberCannotPostUntilTheTimeIsUp) {
   const auto later = std::chrono::sys_days(std::chrono::year{2026} / 11 / 19) + std::chrono::hours(1);
   EXPECT_EQ(svc.forums().create_topic(&who, {"192.0.2.1", later}, category_, in).post.row.state, "published");
 }
+
+TEST_F(SafetyGate, RiskPostNeedsTwoDifferentModeratorsToPublish) {
+  live::Hub hub;
+  core::RealClock clock;
+  services::Services svc(*db_, hub, clock, services::ServicesOptions{});
+  auto author = member();
+  services::PostInput in;
+  in.title = "Tonight";
+  in.body = "I want to end my life";
+  const auto post_id = svc.forums().create_topic(&author, {"192.0.2.1", now_}, category_, in).post.row.id;
+  const auto first = clinician();
+  auto queue = svc.moderation().queue(&first, "default", std::nullopt, std::nullopt, now_);
+  ASSERT_EQ(queue.items.size(), 1u);
+  const auto item = queue.items.front().id;
+  EXPECT_TRUE(queue.items.front().needs_second_review);
+
+  svc.moderation().approve(&first, {"192.0.2.1", now_}, item, services::ApproveInput{});
+  EXPECT_EQ(svc.posts().get(&first, post_id).row.state, "held") << "one approval is not enough for a risk post";
+  queue = svc.moderation().queue(&first, "default", std::nullopt, std::nullopt, now_);
+  ASSERT_EQ(queue.items.size(), 1u);
+  ASSERT_TRUE(queue.items.front().first_review_by);
+  EXPECT_EQ(queue.items.front().first_review_by->id, first.user_id);
+
+  try {
+    svc.moderation().approve(&first, {"192.0.2.1", now_}, item, services::ApproveInput{});
+    FAIL() << "the same moderator approved twice";
+  } catch (const core::AppError& e) {
+    EXPECT_EQ(e.code(), "second_reviewer_needed");
+  }
+  const auto second = volunteer();
+  svc.moderation().approve(&second, {"192.0.2.1", now_}, item, services::ApproveInput{});
+  EXPECT_EQ(svc.posts().get(&first, post_id).row.state, "published");
+  EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'moderation.approve'"), 2);
+}

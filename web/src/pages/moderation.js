@@ -198,6 +198,19 @@ function itemCard(page, session, network, state, item, listEl, status) {
       list(item.reasons).map((r) => [tag(REASONS[r] || String(r).replace(/_/g, ' '), r === 'risk' || r === 'escalated' ? 'red' : 'yellow'), ' ']),
       str(item.matched) ? h('span', { class: 'nhsuk-body-s' }, 'Matched: ', h('mark', { text: item.matched })) : null,
     ),
+    // A post held for risk is published only when two different moderators agree.
+    item.needs_second_review === true
+      ? h(
+          'div',
+          { class: 'nhsuk-inset-text harbour-second-review' },
+          h('p', {
+            text:
+              item.first_review_by && typeof item.first_review_by === 'object'
+                ? `${str(item.first_review_by.pseudonym) || 'A moderator'} has approved this. A second moderator must agree before it appears.`
+                : 'Two moderators must approve this post before it appears.',
+          }),
+        )
+      : null,
     h(
       'dl',
       { class: 'nhsuk-summary-list harbour-queue-item__facts' },
