@@ -4,6 +4,7 @@
 #include "api/params.hpp"
 #include "api/post_json.hpp"
 #include "api/request_meta.hpp"
+#include "api/json_values.hpp"
 #include "api/routes.hpp"
 
 #include "core/app_error.hpp"
@@ -25,8 +26,6 @@ using nlohmann::json;
 constexpr std::size_t kTextFieldBytes = 32 * 1024;
 
 services::CaseService& cases(http::Context& ctx) { return ctx.svc().cases(); }
-
-json or_null(const std::optional<std::string>& s) { return s ? json(*s) : json(); }
 
 json person_json(const std::optional<services::CasePerson>& p) {
   return p ? json{{"id", p->id}, {"pseudonym", p->pseudonym}} : json();

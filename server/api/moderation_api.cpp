@@ -5,6 +5,7 @@
 #include "api/params.hpp"
 #include "api/post_json.hpp"
 #include "api/request_meta.hpp"
+#include "api/json_values.hpp"
 #include "api/routes.hpp"
 
 #include "core/app_error.hpp"
@@ -23,8 +24,6 @@ namespace {
 
 using http::Method;
 using nlohmann::json;
-
-json or_null(const std::optional<std::string>& s) { return s ? json(*s) : json(); }
 
 json item_json(const services::ModerationItem& item) {
   return {{"id", item.id},

@@ -1,6 +1,7 @@
 // Oversight: the staff dashboard and the service lead's weekly report (JSON or CSV).
 #include "api/params.hpp"
 #include "api/request_meta.hpp"
+#include "api/json_values.hpp"
 #include "api/routes.hpp"
 
 #include "core/app_error.hpp"
@@ -13,11 +14,6 @@ namespace harbour::api {
 namespace {
 
 using nlohmann::json;
-
-template <class T>
-json or_null(const std::optional<T>& v) {
-  return v ? json(*v) : json();
-}
 
 }  // namespace
 

@@ -7,10 +7,12 @@
 #include "services/audit_log.hpp"
 #include "services/audited_write.hpp"
 #include "services/authorizer.hpp"
+#include "services/content_access.hpp"
 #include "services/content_rules.hpp"
 #include "services/notification_service.hpp"
 #include "services/office_hours.hpp"
 #include "services/staff_action.hpp"
+#include "store/account_repo.hpp"
 #include "store/case_repo.hpp"
 #include "store/database.hpp"
 #include "store/network_repo.hpp"
@@ -142,9 +144,7 @@ void require_case_access(const Principal* who, const std::optional<store::CaseRo
 }
 
 std::int64_t network_id_of(store::Database& db, std::string_view slug) {
-  const auto network = db.read([&](store::Connection& c) { return store::find_network_by_slug(c, slug); });
-  if (!network) throw AppError(ErrorKind::NotFound, "network_not_found", "There is no network at this address.");
-  return network->id;
+  return db.read([&](store::Connection& c) { return require_network(c, slug).id; });
 }
 
 CasePerson person(std::int64_t id, std::string pseudonym) { return {id, std::move(pseudonym)}; }

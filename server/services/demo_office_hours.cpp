@@ -31,7 +31,7 @@ void seed_demo_office_hours(store::Database& db, std::chrono::system_clock::time
         if (!net) return;
         for (const char* name : {"Demo Clinician", "Demo Peer Supporter", "Demo Volunteer"}) {
           const auto user = store::find_user_by_key(c, pseudonym_key(name));
-          if (!user || !store::rota_eligible_role(c, user->id, net->id)) continue;
+          if (!user || !store::active_role_in(c, user->id, net->id)) continue;
           for (int day = 0; day < 2; ++day) {
             const auto from = core::format_utc_ms(midnight + hours(24 * day + 8));
             const auto to = core::format_utc_ms(midnight + hours(24 * day + 20));

@@ -11,6 +11,7 @@
 #include "services/staff_action.hpp"
 #include "store/database.hpp"
 #include "store/network_repo.hpp"
+#include "store/account_repo.hpp"
 #include "store/office_hours_repo.hpp"
 
 #include <algorithm>
@@ -185,7 +186,7 @@ RotaShift OfficeHoursService::add_shift(const Principal* who, const RequestMeta&
   if (end <= meta.now) throw AppError(ErrorKind::BadRequest, "invalid_shift", "This shift has already ended.");
   const auto from = core::format_utc_ms(start), until = core::format_utc_ms(end), now = core::format_utc_ms(meta.now);
   const auto id = run_audited(db_, audit_written_, [&](store::Connection& c) {
-    const auto role = store::rota_eligible_role(c, user_id, network.id);
+    const auto role = store::active_role_in(c, user_id, network.id);
     const auto parsed = role ? parse_role(*role) : std::nullopt;
     if (!parsed || !is_staff(*parsed)) {
       throw AppError(ErrorKind::BadRequest, "not_staff",

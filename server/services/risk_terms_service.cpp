@@ -5,6 +5,7 @@
 #include "services/audit_log.hpp"
 #include "services/audited_write.hpp"
 #include "services/authorizer.hpp"
+#include "services/content_access.hpp"
 #include "services/content_rules.hpp"
 #include "services/moderation_gate.hpp"
 #include "services/phrase_match.hpp"
@@ -87,10 +88,9 @@ std::vector<std::string> checked_exceptions(std::string_view phrase, const std::
 
 std::int64_t risk_network(store::Database& db, const Principal* who, std::string_view slug) {
   require_signed_in(who);
-  const auto network = db.read([&](store::Connection& c) { return store::find_network_by_slug(c, slug); });
-  if (!network) throw AppError(ErrorKind::NotFound, "network_not_found", "There is no network at this address.");
-  require_capability(who, Capability::HandleRiskCases, network->id);
-  return network->id;
+  const auto network_id = db.read([&](store::Connection& c) { return require_network(c, slug).id; });
+  require_capability(who, Capability::HandleRiskCases, network_id);
+  return network_id;
 }
 
 // As for moderation items: a term of a network the caller holds no key to answers as if it did

@@ -54,6 +54,8 @@ bool use_recovery_code(Connection& c, std::int64_t user_id, std::string_view cod
 std::vector<MembershipRow> memberships_of(Connection& c, std::int64_t user_id);
 // Adds or replaces the key to a network.
 void upsert_membership(Connection& c, std::int64_t user_id, std::int64_t network_id, std::string_view role);
+// The role of the person's active key to the network, if they and the key are both active.
+std::optional<std::string> active_role_in(Connection& c, std::int64_t user_id, std::int64_t network_id);
 
 struct GuidelinesRow {
   std::int64_t version = 0;

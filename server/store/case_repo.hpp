@@ -81,7 +81,5 @@ std::int64_t insert_case_event(Connection& c, std::int64_t case_id, std::optiona
 // Oldest first.
 std::vector<CaseEventRow> list_case_events(Connection& c, std::int64_t case_id);
 
-// The person's role in the network when their key to it is active, else nullopt.
-std::optional<std::string> active_role_in(Connection& c, std::int64_t user_id, std::int64_t network_id);
 
 }  // namespace harbour::store

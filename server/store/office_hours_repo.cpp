@@ -116,15 +116,4 @@ bool delete_rota_shift(Connection& c, std::int64_t id) {
   return c.changes() > 0;
 }
 
-std::optional<std::string> rota_eligible_role(Connection& c, std::int64_t user_id, std::int64_t network_id) {
-  Statement& s = c.prepare(
-      "SELECT m.role FROM memberships m JOIN users u ON u.id = m.user_id"
-      " WHERE m.user_id = ?1 AND m.network_id = ?2 AND m.status = 'active' AND u.status = 'active'");
-  s.bind(1, user_id).bind(2, network_id);
-  std::optional<std::string> role;
-  if (s.step()) role = s.column_text(0);
-  s.reset();
-  return role;
-}
-
 }  // namespace harbour::store

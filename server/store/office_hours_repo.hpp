@@ -56,7 +56,5 @@ std::int64_t insert_rota_shift(Connection& c, std::int64_t network_id, std::int6
 std::optional<RotaShiftRow> find_rota_shift(Connection& c, std::int64_t id);
 bool delete_rota_shift(Connection& c, std::int64_t id);
 
-// The person's role in the network when their account and key are active; nullopt otherwise.
-std::optional<std::string> rota_eligible_role(Connection& c, std::int64_t user_id, std::int64_t network_id);
 
 }  // namespace harbour::store
