@@ -458,6 +458,9 @@ Escalation ModerationService::escalate(const Principal* who, const RequestMeta& 
     append_audit(c, e, meta.now);
     return id;
   });
+  // The clinicians on shift hear of it at once, as of a case the gate opened; the queue moves too.
+  cases_->alert_opened(case_id);
+  notifications_.publish_queue_changed(item->network_id);
   return {case_id, item_for(who, item_id, meta.now)};
 }
 

@@ -28,6 +28,7 @@ class Hub;
 namespace harbour::services {
 
 class NotificationService;
+class CaseService;
 
 // Items one queue page returns.
 inline constexpr int kQueuePageSize = 25;
@@ -176,10 +177,11 @@ std::string message_sender_label(std::string_view author_role);
 
 class ModerationService {
  public:
-  // `hub` carries a member's new private message to their open pages (topic user:<id>).
-  ModerationService(store::Database& db, NotificationService& notifications, live::Hub& hub,
+  // `hub` carries a member's new private message to their open pages (topic user:<id>); `cases`
+  // alerts the clinicians on shift when a moderator escalates an item.
+  ModerationService(store::Database& db, NotificationService& notifications, CaseService& cases, live::Hub& hub,
                     std::function<void()> audit_written)
-      : db_(db), notifications_(notifications), hub_(&hub), audit_written_(std::move(audit_written)) {}
+      : db_(db), notifications_(notifications), cases_(&cases), hub_(&hub), audit_written_(std::move(audit_written)) {}
 
   // Staff of the network. state: open (default) | approved | rejected; before: the previous
   // page's next_before. Open items come highest priority first, then newest; `now` decides
@@ -261,6 +263,7 @@ class ModerationService {
 
   store::Database& db_;
   NotificationService& notifications_;
+  CaseService* cases_;
   live::Hub* hub_ = nullptr;
   std::function<void()> audit_written_;
 };

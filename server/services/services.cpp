@@ -29,7 +29,7 @@ Services::Services(store::Database& db, live::Hub& hub, const core::Clock& clock
       forums_(db, notifications_, cases_, [this] { audit_written(); }),
       blogs_(db, notifications_, cases_, [this] { audit_written(); }),
       posts_(db, notifications_, cases_, [this] { audit_written(); }),
-      moderation_(db, notifications_, hub, [this] { audit_written(); }),
+      moderation_(db, notifications_, cases_, hub, [this] { audit_written(); }),
       resources_(db, [this] { audit_written(); }),
       search_(db),
       drafts_(db),

@@ -90,7 +90,7 @@ class ModerationQueueTest : public ::testing::Test {
   void SetUp() override {
     db_ = std::make_unique<store::Database>(store::Database::Options{.path = dir_.path() / "harbour.db", .max_readers = 2});
     services_ = std::make_unique<services::Services>(*db_, hub_, clock_, services::ServicesOptions{});
-    moderation_ = std::make_unique<services::ModerationService>(*db_, services_->notifications(), hub_, nullptr);
+    moderation_ = std::make_unique<services::ModerationService>(*db_, services_->notifications(), services_->cases(), hub_, nullptr);
     write([&](store::Connection& c) {
       net_a_ = store::find_network_by_slug(c, "default")->id;
       net_b_ = store::insert_network(c, "perinatal", "Perinatal", "Europe/London", "[]");
@@ -426,7 +426,19 @@ TEST_F(ModerationQueueTest, EscalatingOpensACaseForTheClinicians) {
   const auto p = post_by(author_, "held");
   const auto id = item_for(p, "watched_word");
   EXPECT_EQ(error_of([&] { moderation().escalate(&vol_a_p_, at(), id, "x"); }), "invalid_reason");
+  auto staff = std::make_shared<Inbox>();
+  hub_.subscribe("staff:" + std::to_string(net_a_), staff);
   const auto e = moderation().escalate(&vol_a_p_, at(), id, "Sounds hopeless; please look");
+  // The clinicians hear of it live, as of a case the gate opened, and the queue moves.
+  bool alerted = false;
+  bool queue_moved = false;
+  for (const auto& text : staff->events()) {
+    const auto event = nlohmann::json::parse(text);
+    if (event["type"] == "case_opened" && event["case"]["id"] == e.case_id) alerted = true;
+    if (event["type"] == "queue_changed") queue_moved = true;
+  }
+  EXPECT_TRUE(alerted);
+  EXPECT_TRUE(queue_moved);
   EXPECT_GT(e.case_id, 0);
   EXPECT_EQ(e.item.state, "open");
   EXPECT_EQ(e.item.priority, 2);
