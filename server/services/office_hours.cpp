@@ -193,6 +193,21 @@ std::string local_date(std::string_view stored_zone, TimePoint now, int days_lat
   return day_text(today + days(days_later));
 }
 
+std::vector<LocalWeek> local_weeks(std::string_view stored_zone, TimePoint now, int count) {
+  const auto* zone = zone_named(stored_zone);
+  const auto today = date::floor<days>(zone->to_local(now));
+  const auto monday = today - (date::weekday{today} - date::Monday);
+  std::vector<LocalWeek> weeks;
+  for (int i = count - 1; i >= 0; --i) {
+    const LocalDay start = monday - days(7 * i);
+    // Local midnight exists and happens once in every zone that moves its clocks at night; where
+    // it does not (a few zones change at 00:00), earliest gives the instant of the change.
+    weeks.push_back({day_text(start), local_instant(zone, start, 0, date::choose::earliest),
+                     local_instant(zone, start + days(7), 0, date::choose::earliest)});
+  }
+  return weeks;
+}
+
 std::optional<int> parse_time_of_day(std::string_view text, bool allow_midnight_end) {
   if (text.size() != 5 || text[2] != ':') return std::nullopt;
   for (const auto i : {0, 1, 3, 4}) {

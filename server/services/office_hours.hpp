@@ -40,6 +40,16 @@ std::string effective_time_zone(std::string_view stored_zone);
 // The calendar date 'YYYY-MM-DD' of `now` in that zone, and `days` later.
 std::string local_date(std::string_view stored_zone, TimePoint now, int days_later = 0);
 
+// A calendar week in the network's zone: Monday 00:00 local up to the next Monday 00:00 local,
+// as UTC instants (167 or 169 hours long in the weeks the clocks change).
+struct LocalWeek {
+  std::string monday;  // 'YYYY-MM-DD', local
+  TimePoint from;
+  TimePoint to;
+};
+// The `count` weeks up to and including the one holding `now`, oldest first.
+std::vector<LocalWeek> local_weeks(std::string_view stored_zone, TimePoint now, int count);
+
 // Minutes since local midnight of 'HH:MM' (00:00..23:59; with allow_midnight_end also 24:00,
 // the end of the day), or nullopt when it is not such a time.
 std::optional<int> parse_time_of_day(std::string_view text, bool allow_midnight_end);

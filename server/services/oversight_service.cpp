@@ -4,6 +4,7 @@
 #include "core/clock.hpp"
 #include "services/authorizer.hpp"
 #include "services/content_access.hpp"
+#include "services/office_hours.hpp"
 #include "store/database.hpp"
 #include "store/oversight_repo.hpp"
 
@@ -23,14 +24,6 @@ namespace harbour::services {
 namespace {
 
 using namespace std::chrono;
-
-std::string day_text(sys_days d) {
-  const year_month_day ymd{d};
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()));
-  return buf;
-}
 
 ReviewTimes review_times(std::vector<double> minutes) {
   ReviewTimes t;
@@ -95,17 +88,15 @@ std::vector<WeekRow> OversightService::weekly_report(const Principal* who, std::
   return db_.read([&](store::Connection& c) {
     const auto network = require_network(c, network_slug);
     require_capability(who, Capability::HandleRiskCases, network.id);
-    // Weeks start on Monday 00:00 UTC; the last one is the current, partial week.
-    const auto today = floor<days>(now);
-    const auto monday = today - (weekday{today} - Monday);
+    // Weeks run Monday to Monday in the network's own zone, as its team and service lead count
+    // them; the last one is the current, partial week.
     std::vector<WeekRow> rows;
-    for (int i = weeks - 1; i >= 0; --i) {
-      const sys_days start = monday - days(7 * i);
-      const auto from = core::format_utc_ms(start);
-      const auto to = core::format_utc_ms(start + days(7));
+    for (const auto& week : local_weeks(network.time_zone, now, weeks)) {
+      const auto from = core::format_utc_ms(week.from);
+      const auto to = core::format_utc_ms(week.to);
       const auto w = store::week_counts(c, network.id, from, to);
       WeekRow r;
-      r.week_start = day_text(start);
+      r.week_start = week.monday;
       r.members_active = suppress_small(w.members_active);
       r.posts = suppress_small(w.posts);
       r.held = suppress_small(w.held);

@@ -37,7 +37,7 @@ struct Dashboard {
 };
 
 struct WeekRow {
-  std::string week_start;  // Monday, YYYY-MM-DD (UTC)
+  std::string week_start;  // Monday, YYYY-MM-DD, in the network's time zone
   // nullopt: suppressed (1 to 4)
   std::optional<std::int64_t> members_active, posts, held, cases_opened, cases_answered_in_time, cases_closed;
   std::optional<double> held_share;             // held / posts

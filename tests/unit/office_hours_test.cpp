@@ -296,6 +296,29 @@ TEST_F(OfficeHoursTest, InstantsAndTimesAreParsedStrictly) {
   EXPECT_FALSE(services::is_calendar_date("2026-13-01"));
 }
 
+TEST(LocalWeeks, RunMondayToMondayInTheNetworksZoneAcrossTheClockChange) {
+  // Sunday 29 March 2026 the clocks go forward: that week is 167 hours long.
+  const auto weeks = services::local_weeks("Europe/London", at("2026-04-01T12:00:00Z"), 2);
+  ASSERT_EQ(weeks.size(), 2u);
+  EXPECT_EQ(weeks[0].monday, "2026-03-23");
+  EXPECT_EQ(text(weeks[0].from), "2026-03-23T00:00:00.000Z");
+  EXPECT_EQ(text(weeks[0].to), "2026-03-29T23:00:00.000Z");
+  EXPECT_EQ(weeks[1].monday, "2026-03-30");
+  EXPECT_EQ(text(weeks[1].from), "2026-03-29T23:00:00.000Z");
+  EXPECT_EQ(text(weeks[1].to), "2026-04-05T23:00:00.000Z");
+}
+
+TEST(LocalWeeks, HalfPastMidnightOnALondonMondayIsAlreadyTheNewWeek) {
+  // 23:30 UTC on Sunday 7 June is 00:30 BST on Monday 8 June.
+  const auto weeks = services::local_weeks("Europe/London", at("2026-06-07T23:30:00Z"), 1);
+  ASSERT_EQ(weeks.size(), 1u);
+  EXPECT_EQ(weeks[0].monday, "2026-06-08");
+  EXPECT_EQ(text(weeks[0].from), "2026-06-07T23:00:00.000Z");
+  // A zone east of UTC counts its own Monday.
+  EXPECT_EQ(services::local_weeks("Australia/Sydney", at("2026-06-07T23:30:00Z"), 1)[0].monday, "2026-06-08");
+  EXPECT_EQ(services::local_weeks("America/New_York", at("2026-06-08T02:00:00Z"), 1)[0].monday, "2026-06-01");
+}
+
 // ---- changing them --------------------------------------------------------------------------
 
 class OfficeHoursServiceTest : public OfficeHoursTest {
