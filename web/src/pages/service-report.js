@@ -1,6 +1,6 @@
 // /service-report?network=<slug>&weeks=4|8|13|26: the weekly service report of a community for
 // its clinicians and for administrators: members active, posts, how many were held, how fast
-// they were reviewed, and safeguarding cases, per week starting Monday (UTC). Counts only, never
+// they were reviewed, and safeguarding cases, per week starting Monday in the community's time zone. Counts only, never
 // who: the server leaves out counts from 1 to 4 (null), and this page says so plainly. The same
 // figures download as CSV (a link to the API; the session cookie goes with it, same origin).
 import { h, insetText, setChildren } from '../dom.js';
@@ -16,6 +16,7 @@ const WEEK_CHOICES = [4, 8, 13, 26];
 const DEFAULT_WEEKS = 8;
 const SUPPRESSED = 'fewer than 5';
 
+// week_start is a calendar date ('YYYY-MM-DD'); read and written in UTC so it never shifts a day.
 const WEEK_START = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 const PERCENT = new Intl.NumberFormat('en-GB', { style: 'percent', maximumFractionDigits: 0 });
 const MINUTES = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 });
