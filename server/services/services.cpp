@@ -6,6 +6,7 @@
 #include "services/audit_log.hpp"
 #include "store/database.hpp"
 #include "store/personal_content_repo.hpp"
+#include "store/safety_records_repo.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -43,6 +44,10 @@ Services::Services(store::Database& db, live::Hub& hub, const core::Clock& clock
     summary["posts_removed"] =
         choice == ContentChoice::Remove ? store::remove_posts_of(c, user_id, core::format_utc_ms(clock_.system_now())) : 0;
     return summary;
+  });
+  data_rights_.add_export_section("safety", store::export_safety_records);
+  data_rights_.add_erase_step("safety", [this](store::Connection& c, std::int64_t user_id, ContentChoice) {
+    return store::erase_safety_records(c, user_id, core::format_utc_ms(clock_.system_now()));
   });
 }
 
