@@ -24,6 +24,10 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <regex>
 #include <set>
 
 using namespace harbour;
@@ -400,6 +404,36 @@ TEST_F(PolicyTable, EveryRouteHasARow) {
       exists = exists || std::string(http::method_name(route.method)) + " " + route.pattern == key;
     }
     EXPECT_TRUE(exists) << "policy table row for a route that does not exist: " << key;
+  }
+}
+
+// The reference in schema/api/*.md names every route as "METHOD /path" (the /api/v1 prefix may
+// be left out and parameters may be named differently), so no route goes undocumented.
+TEST(ApiReference, EveryRouteIsDocumented) {
+  std::string docs;
+  for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(HARBOUR_SOURCE_DIR) / "schema" / "api")) {
+    if (entry.path().extension() != ".md") continue;
+    std::ifstream in(entry.path());
+    docs.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  ASSERT_GT(docs.size(), 1000u);
+  // Backticks and the prefix go; every {parameter} becomes {}.
+  const auto normal = [](std::string text) {
+    std::erase(text, '`');
+    for (std::size_t at; (at = text.find("/api/v1")) != std::string::npos;) text.erase(at, 7);
+    return std::regex_replace(text, std::regex("\\{[^}/ ]*\\}"), "{}");
+  };
+  const auto reference = normal(docs);
+  const auto router = api::build_router();
+  for (const auto& route : router.routes()) {
+    const auto key = normal(std::string(http::method_name(route.method)) + " " + route.pattern);
+    // The whole path: what follows it is not more path (" |", "?query", ", ").
+    bool found = false;
+    for (auto at = reference.find(key); !found && at != std::string::npos; at = reference.find(key, at + 1)) {
+      const auto end = at + key.size();
+      found = end == reference.size() || std::string_view(" ?|,").find(reference[end]) != std::string_view::npos;
+    }
+    EXPECT_TRUE(found) << "not in schema/api/*.md: " << key;
   }
 }
 
