@@ -1,22 +1,15 @@
 #pragma once
-// The Post object of schema/api/content.md, shared by every route that returns posts.
-#include "services/post_view.hpp"
-
-#include <nlohmann/json_fwd.hpp>
-
-namespace harbour::api {
-
-// with_body = false for lists: body and body_html are left out (excerpt stays).
-nlohmann::json post_json(const services::PostView& view, bool with_body = true);
-
-}  // namespace harbour::api
-
+// What the post routes share: reading a create/edit body and writing its answer. The Post object
+// itself is services/post_json.hpp.
 #include "api/json_body.hpp"
 #include "services/forum_service.hpp"
+#include "services/post_json.hpp"
 
 #include <cstddef>
 
 namespace harbour::api {
+
+using services::post_json;
 
 // Bodies of routes that create or edit posts may hold 40,000 characters of UTF-8.
 inline constexpr std::size_t kPostBodyLimit = 256 * 1024;
