@@ -116,6 +116,7 @@ services::ServicesOptions services_options(const core::Config& config) {
   o.sessions = config.sessions;
   o.invitation_expiry = config.invitation_expiry;
   o.trusted_proxy = config.trusted_proxy;
+  o.wall = config.wall;
   return o;
 }
 

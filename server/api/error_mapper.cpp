@@ -29,7 +29,9 @@ http::Response error_mapper_middleware(http::Request& request, http::Context& co
     return next(request, context);
   } catch (const core::AppError& e) {
     auto r = http::error_response(status_for(e.kind()), e.code(), e.what());
-    if (e.kind() == core::ErrorKind::RateLimited) r.headers.set("Retry-After", "60");
+    if (e.kind() == core::ErrorKind::RateLimited) {
+      r.headers.set("Retry-After", e.retry_after().count() > 0 ? std::to_string(e.retry_after().count()) : "60");
+    }
     if (e.kind() == core::ErrorKind::Unavailable) r.headers.set("Retry-After", "5");
     return r;
   } catch (const nlohmann::json::exception& e) {

@@ -29,6 +29,7 @@ http::Router build_router() {
   add_oversight_routes(router);
   add_office_hours_routes(router);
   add_case_routes(router);
+  add_wall_routes(router);
   return router;
 }
 

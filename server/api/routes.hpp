@@ -29,6 +29,7 @@ void add_member_routes(http::Router& router);
 void add_oversight_routes(http::Router& router);
 void add_office_hours_routes(http::Router& router);
 void add_case_routes(http::Router& router);
+void add_wall_routes(http::Router& router);
 
 // Every route of the JSON API.
 http::Router build_router();

@@ -126,6 +126,10 @@ const std::vector<KeyDef>& key_defs() {
         [](Config& c, const std::string& v) { c.web_root = v; });
     add("live.heartbeat_interval", "15s", "How often the live hub sends a heartbeat event to every WebSocket.",
         [](Config& c, const std::string& v) { c.heartbeat_interval = parse_duration(v); });
+    add("wall.member_messages_per_minute", "6", "How many Wall messages a member may send a minute (a third of them at once).",
+        [](Config& c, const std::string& v) { c.wall.member_messages_per_minute = static_cast<unsigned>(parse_bounded(v, 1, 100'000)); });
+    add("wall.staff_messages_per_minute", "30", "How many Wall messages a member of staff may send a minute.",
+        [](Config& c, const std::string& v) { c.wall.staff_messages_per_minute = static_cast<unsigned>(parse_bounded(v, 1, 100'000)); });
     add("sessions.member_idle", "12h", "A member's session ends after this long without a request.",
         [](Config& c, const std::string& v) { c.sessions.member_idle = parse_duration(v); });
     add("sessions.member_absolute", "14d", "A member's session ends this long after sign-in, however active.",

@@ -50,6 +50,12 @@ struct SessionLimits {
   std::chrono::milliseconds staff_absolute{12ll * 3'600'000};
 };
 
+// The Wall's limits per person (token buckets: this many a minute, a third of it at once).
+struct WallLimits {
+  unsigned member_messages_per_minute = 6;
+  unsigned staff_messages_per_minute = 30;
+};
+
 struct Config {
   std::filesystem::path data_dir = "data";
   ListenAddress listen{"127.0.0.1", 8443};
@@ -69,6 +75,7 @@ struct Config {
   std::chrono::milliseconds invitation_expiry{7ll * 86'400'000};
   std::string trusted_proxy;  // X-Forwarded-For is believed only from this address
   CrisisTeam crisis_team;
+  WallLimits wall;
 };
 
 class ConfigError : public std::runtime_error {

@@ -13,7 +13,7 @@ void Hub::subscribe(const std::string& topic, const std::shared_ptr<Subscriber>&
   // An expired entry may share the address of a new subscriber: drop those first.
   std::erase_if(entries, [](const Entry& e) { return e.ref.expired(); });
   if (std::none_of(entries.begin(), entries.end(), [&](const Entry& e) { return e.key == key; })) {
-    entries.push_back({key, subscriber});
+    entries.push_back({key, subscriber, subscriber->owner_id()});
   }
 }
 
@@ -72,6 +72,21 @@ std::size_t Hub::subscriber_count(const std::string& topic) const {
   std::lock_guard lock(mutex_);
   auto it = topics_.find(topic);
   return it == topics_.end() ? 0 : it->second.size();
+}
+
+std::vector<std::int64_t> Hub::owners_of(const std::string& topic) const {
+  std::vector<std::int64_t> owners;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = topics_.find(topic);
+    if (it == topics_.end()) return owners;
+    for (const auto& e : it->second) {
+      if (e.owner != 0 && !e.ref.expired()) owners.push_back(e.owner);
+    }
+  }
+  std::sort(owners.begin(), owners.end());
+  owners.erase(std::unique(owners.begin(), owners.end()), owners.end());
+  return owners;
 }
 
 std::size_t Hub::topic_count() const {

@@ -3,6 +3,7 @@
 // "staff:3", "user:42" or "heartbeat". An event is serialised once and shared by every
 // subscriber; subscribers are held weakly so a closed socket never keeps itself alive here.
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -22,6 +23,8 @@ class Subscriber {
   // The subscriber must go away (its session ended, its account was suspended): close with
   // `code`. Same threading rules as deliver().
   virtual void end(int code, const std::string& reason) = 0;
+  // The person it belongs to (0: nobody in particular), so presence counts people, not tabs.
+  virtual std::int64_t owner_id() const noexcept { return 0; }
 };
 
 class Hub {
@@ -39,12 +42,15 @@ class Hub {
   std::size_t end_topic(const std::string& topic, int code, const std::string& reason);
 
   std::size_t subscriber_count(const std::string& topic) const;
+  // The distinct owners (Subscriber::owner_id, 0 left out) of the topic's live subscribers.
+  std::vector<std::int64_t> owners_of(const std::string& topic) const;
   std::size_t topic_count() const;
 
  private:
   struct Entry {
     const Subscriber* key;
     std::weak_ptr<Subscriber> ref;
+    std::int64_t owner = 0;
   };
   mutable std::mutex mutex_;
   std::unordered_map<std::string, std::vector<Entry>> topics_;

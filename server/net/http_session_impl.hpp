@@ -237,11 +237,14 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
     }
     const auto ids = nlohmann::json::parse(response.body_view(), nullptr, false);
     WsIdentity who{ids.value("user_id", std::int64_t{0}), ids.value("session_id", std::int64_t{0}),
-                   std::chrono::seconds(ids.value("expires_in_s", std::int64_t{1})), {}};
+                   std::chrono::seconds(ids.value("expires_in_s", std::int64_t{1})), {}, {}};
     if (const auto topics = ids.find("topics"); topics != ids.end() && topics->is_array()) {
       for (const auto& t : *topics) {
         if (t.is_string()) who.topics.push_back(t.get<std::string>());
       }
+    }
+    if (const auto resume = ids.find("resume"); resume != ids.end() && resume->is_string()) {
+      who.resume_target = resume->get<std::string>();
     }
     lowest().expires_never();
     if constexpr (kTls) {

@@ -34,6 +34,10 @@ struct WsIdentity {
   // More hub topics the person may hear (e.g. "staff:3" for staff of network 3), decided by the
   // app's /ws route, never by the client.
   std::vector<std::string> topics;
+  // When set, an API path (GET) whose JSON answer the socket sends first, once subscribed: what
+  // the client missed (the Wall's resume). Live frames wait meanwhile; those it already holds
+  // (an "event_id" not above its "last_event_id") are dropped, so there is no gap and no duplicate.
+  std::string resume_target;
 };
 
 // Take over an upgraded HTTP connection.

@@ -11,6 +11,8 @@
 #include "core/log.hpp"
 #include "live/hub.hpp"
 #include "live/outbound_queue.hpp"
+#include "net/beast_convert.hpp"
+#include "http/app.hpp"
 #include "net/sessions.hpp"
 
 #include <boost/asio/buffer.hpp>
@@ -23,6 +25,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <deque>
+#include <optional>
+#include <type_traits>
+
 namespace harbour::net {
 
 namespace beast = boost::beast;
@@ -34,6 +40,8 @@ inline constexpr int kSessionExpiredCloseCode = 4001;  // as services::kSessionE
 
 template <class NextLayer>
 class WsSession : public live::Subscriber, public Closable, public std::enable_shared_from_this<WsSession<NextLayer>> {
+  static constexpr bool kTls = std::is_same_v<NextLayer, TlsStream>;
+
  public:
   WsSession(NextLayer stream, ServerContext& ctx, ConnectionLimiter::Slot slot, WsIdentity who)
       : ws_(std::move(stream)),
@@ -51,6 +59,15 @@ class WsSession : public live::Subscriber, public Closable, public std::enable_s
 
   void start(UpgradeRequest request) {
     ctx_.registry.add(this->shared_from_this());
+    if (!who_.resume_target.empty()) {
+      // The resume is read as the same person: the same cookie, the same address.
+      resume_request_.emplace();
+      resume_request_->method(beast::http::verb::get);
+      resume_request_->target(who_.resume_target);
+      resume_request_->version(11);
+      resume_request_->set(beast::http::field::host, request[beast::http::field::host]);
+      resume_request_->set(beast::http::field::cookie, request[beast::http::field::cookie]);
+    }
     const auto& limits = ctx_.config.limits;
     websocket::stream_base::timeout timeout{};
     timeout.handshake_timeout = limits.header_timeout;
@@ -66,6 +83,8 @@ class WsSession : public live::Subscriber, public Closable, public std::enable_s
     ws_.text(true);
     ws_.async_accept(request, [self = this->shared_from_this()](beast::error_code ec) { self->on_accept(ec); });
   }
+
+  std::int64_t owner_id() const noexcept override { return who_.user_id; }
 
   // Any thread. Must not block and must not call into the hub.
   void deliver(const live::Payload& event) override {
@@ -111,7 +130,44 @@ class WsSession : public live::Subscriber, public Closable, public std::enable_s
         {"user_id", who_.user_id},
         {"server_time", core::format_utc(std::chrono::system_clock::now())},
         {"heartbeat_interval_ms", ctx_.config.heartbeat_interval.count()}}.dump()));
+    if (resume_request_) start_resume();
     do_read();
+  }
+
+  // Subscribed first, read second: whatever is committed from now on arrives live, whatever was
+  // committed before is in the answer, and what is in both is dropped below.
+  void start_resume() {
+    http::Request request;
+    if (!to_harbour_request(std::move(*resume_request_), slot_.ip(), kTls, request)) {
+      return close(websocket::close_reason(websocket::close_code::internal_error, "resume failed"));
+    }
+    resume_request_.reset();
+    resuming_ = true;
+    ctx_.app.dispatch(std::move(request), [self = this->shared_from_this()](http::Response response) {
+      asio::post(self->ws_.get_executor(), [self, r = std::move(response)]() { self->on_resumed(r); });
+    });
+  }
+
+  void on_resumed(const http::Response& response) {
+    if (!open_ || closing_) return;
+    resuming_ = false;
+    const auto answer = nlohmann::json::parse(response.body_view(), nullptr, false);
+    if (response.status != 200 || !answer.is_object()) {
+      held_.clear();
+      return close(websocket::close_reason(websocket::close_code::policy_error, "resume refused"));
+    }
+    const auto last = answer.value("last_event_id", std::int64_t{0});
+    enqueue(live::make_payload(std::string(response.body_view())));
+    auto waiting = std::move(held_);
+    held_.clear();
+    for (auto& frame : waiting) {
+      // Only frames that carry an event id can be in the answer; the rest pass untouched.
+      if (frame && frame->find("\"event_id\"") != std::string::npos) {
+        const auto event = nlohmann::json::parse(*frame, nullptr, false);
+        if (event.is_object() && event.value("event_id", std::int64_t{0}) <= last) continue;
+      }
+      enqueue(frame);
+    }
   }
 
   void do_read() {
@@ -154,6 +210,15 @@ class WsSession : public live::Subscriber, public Closable, public std::enable_s
 
   void enqueue(const live::Payload& frame) {
     if (!open_ || closing_) return;
+    if (resuming_) {
+      // Bounded like the queue itself: a resume that takes too long ends like a slow consumer.
+      if (held_.size() + 1 > ctx_.config.limits.ws_queue_frames) {
+        held_.clear();
+        return close(websocket::close_reason(websocket::close_code::try_again_later, "too slow: reconnect to resume"));
+      }
+      held_.push_back(frame);
+      return;
+    }
     if (!queue_.push(frame)) {
       core::log::warn("ws_slow_consumer", {{"socket", id_}, {"queued_frames", queue_.size()}, {"queued_bytes", queue_.bytes()}});
       return close(websocket::close_reason(websocket::close_code::try_again_later, "too slow: reconnect to resume"));
@@ -207,6 +272,9 @@ class WsSession : public live::Subscriber, public Closable, public std::enable_s
   WsIdentity who_;
   asio::steady_timer expiry_;
   live::OutboundQueue queue_;
+  std::optional<UpgradeRequest> resume_request_;
+  bool resuming_ = false;
+  std::deque<live::Payload> held_;  // live frames that arrived while the resume was read
   beast::flat_buffer in_;
   websocket::close_reason close_reason_;
   std::uint64_t id_;

@@ -134,6 +134,7 @@ TextLimit text_limit(TextKind kind) noexcept {
     case TextKind::BlogTitle: return {3, 120};
     case TextKind::BlogBody: return {1, 40'000};
     case TextKind::Comment: return {1, 5'000};
+    case TextKind::WallMessage: return {1, 1'000};
     case TextKind::ResourceTitle: return {3, 200};
     case TextKind::ResourceBody: return {0, 60'000};
     case TextKind::Summary: return {0, 500};

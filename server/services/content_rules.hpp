@@ -48,7 +48,7 @@ std::string checked_content_notes(std::span<const std::string> keys);
 std::vector<std::string> split_words(std::string_view stored);
 
 // ---- Text -------------------------------------------------------------------------------------
-enum class TextKind { TopicTitle, TopicBody, Reply, BlogTitle, BlogBody, Comment, ResourceTitle, ResourceBody, Summary, Transcript };
+enum class TextKind { TopicTitle, TopicBody, Reply, BlogTitle, BlogBody, Comment, WallMessage, ResourceTitle, ResourceBody, Summary, Transcript };
 
 struct TextLimit {
   std::size_t min_chars;

@@ -52,6 +52,23 @@ void unwrap(cmark_node* node) {
   cmark_node_free(node);
 }
 
+// A block that is not in the short profile becomes a paragraph of its inline content (a
+// heading) or of its text (a code block).
+void flatten_to_paragraph(cmark_node* node) {
+  cmark_node* paragraph = cmark_node_new(CMARK_NODE_PARAGRAPH);
+  if (cmark_node_get_type(node) == CMARK_NODE_CODE_BLOCK) {
+    cmark_node* text = cmark_node_new(CMARK_NODE_TEXT);
+    std::string literal = cmark_node_get_literal(node) ? cmark_node_get_literal(node) : "";
+    while (!literal.empty() && literal.back() == '\n') literal.pop_back();
+    cmark_node_set_literal(text, literal.c_str());
+    cmark_node_append_child(paragraph, text);
+  } else {
+    while (cmark_node* child = cmark_node_first_child(node)) cmark_node_append_child(paragraph, child);
+  }
+  cmark_node_replace(node, paragraph);
+  cmark_node_free(node);
+}
+
 }  // namespace
 
 bool allowed_link_url(std::string_view url) noexcept {
@@ -63,7 +80,7 @@ bool allowed_link_url(std::string_view url) noexcept {
   return scheme == "http" || scheme == "https" || scheme == "mailto";
 }
 
-std::string render_markdown(std::string_view source) {
+std::string render_markdown(std::string_view source, MarkdownProfile profile) {
   if (!valid_utf8(source)) {
     throw core::AppError(core::ErrorKind::BadRequest, "invalid_utf8", "The text contains characters that are not valid UTF-8.");
   }
@@ -80,6 +97,10 @@ std::string render_markdown(std::string_view source) {
       const auto type = cmark_node_get_type(node);
       if (type == CMARK_NODE_IMAGE) {
         to_unwrap.push_back(node);
+      } else if (profile == MarkdownProfile::Short &&
+                 (type == CMARK_NODE_HEADING || type == CMARK_NODE_CODE_BLOCK || type == CMARK_NODE_BLOCK_QUOTE ||
+                  type == CMARK_NODE_THEMATIC_BREAK)) {
+        to_unwrap.push_back(node);
       } else if (type == CMARK_NODE_LINK) {
         const char* url = cmark_node_get_url(node);
         if (!url || !allowed_link_url(url)) to_unwrap.push_back(node);
@@ -87,7 +108,17 @@ std::string render_markdown(std::string_view source) {
     }
   }
   // Innermost first (later in document order), so a parent is never freed before its child.
-  for (auto n = to_unwrap.rbegin(); n != to_unwrap.rend(); ++n) unwrap(*n);
+  for (auto n = to_unwrap.rbegin(); n != to_unwrap.rend(); ++n) {
+    switch (cmark_node_get_type(*n)) {
+      case CMARK_NODE_HEADING:
+      case CMARK_NODE_CODE_BLOCK: flatten_to_paragraph(*n); break;
+      case CMARK_NODE_THEMATIC_BREAK:
+        cmark_node_unlink(*n);
+        cmark_node_free(*n);
+        break;
+      default: unwrap(*n);  // links, images, block quotes: their content stays in place
+    }
+  }
 
   // CMARK_OPT_DEFAULT renders safely in cmark >= 0.29: raw HTML is replaced by a comment and
   // javascript:/vbscript:/file:/data: URLs are dropped (a second line of defence here).

@@ -2,6 +2,7 @@
 
 #include "services/content_rules.hpp"
 #include "services/markdown.hpp"
+#include "store/wall_events_repo.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -81,7 +82,7 @@ nlohmann::json post_json(const PostView& v, bool with_body) {
   };
   if (with_body) {
     out["body"] = v.show_text ? r.body : "";
-    out["body_html"] = v.show_text ? services::render_markdown(r.body) : "";
+    out["body_html"] = v.show_text ? render_markdown(r.body, store::is_wall_kind(r.kind) ? MarkdownProfile::Short : MarkdownProfile::Full) : "";
   }
   if (r.kind == "topic") {
     out["category_id"] = r.category_id.value_or(0);

@@ -153,7 +153,7 @@ ReactionSummary PostService::react(const Principal* who, const RequestMeta& meta
         if (add) {
           store::add_reaction(c, post_id, who->user_id, kind, now);
         } else {
-          store::remove_reaction(c, post_id, who->user_id, kind);
+          store::remove_reaction(c, post_id, who->user_id, kind, now);
         }
       })
       .get();

@@ -34,7 +34,14 @@ Services::Services(store::Database& db, live::Hub& hub, const core::Clock& clock
       resources_(db, [this] { audit_written(); }),
       search_(db),
       drafts_(db),
-      oversight_(db) {
+      oversight_(db),
+      wall_(db, notifications_, cases_, hub,
+            {static_cast<double>(options_.wall.member_messages_per_minute),
+             static_cast<double>(options_.wall.staff_messages_per_minute)}),
+      wall_feed_(db, hub, clock) {
+  // The Wall's live feed follows every commit (wall_feed.hpp).
+  wall_feed_.start();
+  db_.writer().set_commit_observer([this] { wall_feed_.poke(); });
   // The content features' part of a person's export and erasure (data_rights_service.hpp).
   data_rights_.add_export_section("posts", store::export_posts);
   data_rights_.add_export_section("community", store::export_personal_content);
@@ -49,6 +56,12 @@ Services::Services(store::Database& db, live::Hub& hub, const core::Clock& clock
   data_rights_.add_erase_step("safety", [this](store::Connection& c, std::int64_t user_id, ContentChoice) {
     return store::erase_safety_records(c, user_id, core::format_utc_ms(clock_.system_now()));
   });
+}
+
+Services::~Services() {
+  // The writer outlives this object: it must stop calling into the feed first.
+  db_.writer().set_commit_observer(nullptr);
+  wall_feed_.stop();
 }
 
 bool Services::ready() {

@@ -22,6 +22,8 @@
 #include "services/search_service.hpp"
 #include "services/second_factor_service.hpp"
 #include "services/session_service.hpp"
+#include "services/wall_feed.hpp"
+#include "services/wall_service.hpp"
 
 #include <filesystem>
 #include <mutex>
@@ -40,11 +42,15 @@ struct ServicesOptions {
   std::string trusted_proxy;
   Argon2Params argon2;
   unsigned max_concurrent_hashes = 2;
+  core::WallLimits wall;
 };
 
 class Services {
  public:
   Services(store::Database& db, live::Hub& hub, const core::Clock& clock, ServicesOptions options = {});
+  ~Services();
+  Services(const Services&) = delete;
+  Services& operator=(const Services&) = delete;
 
   store::Database& db() { return db_; }
   live::Hub& hub() { return hub_; }
@@ -67,6 +73,8 @@ class Services {
   DraftService& drafts() { return drafts_; }
   OversightService& oversight() { return oversight_; }
   CaseService& cases() { return cases_; }
+  WallService& wall() { return wall_; }
+  WallFeed& wall_feed() { return wall_feed_; }
   const std::string& trusted_proxy() const { return options_.trusted_proxy; }
 
   // Readiness: the database answers a read and the writer is running.
@@ -99,6 +107,8 @@ class Services {
   SearchService search_;
   DraftService drafts_;
   OversightService oversight_;
+  WallService wall_;
+  WallFeed wall_feed_;
   std::mutex anchor_mutex_;
   std::int64_t anchored_id_ = -1;
 };

@@ -1,6 +1,7 @@
 #include "store/post_repo.hpp"
 
 #include "store/connection.hpp"
+#include "store/wall_events_repo.hpp"
 
 namespace harbour::store {
 namespace {
@@ -62,6 +63,25 @@ void recount_children(Connection& c, std::int64_t parent_id) {
       .bind(1, parent_id).run();
 }
 
+// A Wall post moved from before.state to `state`: who must hear of it. Leaving public view is a
+// removal for everyone; a held post's changes concern only its author and staff.
+void record_wall_state_change(Connection& c, const PostRow& before, std::string_view state, std::string_view now) {
+  const bool was_public = before.state == "published";
+  if (state == "published") {
+    record_wall_event(c, before, "message", "all", now);
+  } else if (state == "held") {
+    if (was_public) record_wall_event(c, before, "removed", "all", now);
+    record_wall_event(c, before, "message", "held", now);
+  } else if (was_public) {
+    record_wall_event(c, before, "removed", "all", now);
+  } else if (before.state == "held") {
+    record_wall_event(c, before, "removed", "held", now);
+  }
+}
+
+// New reaction counts of a published Wall post are news for everyone on the Wall.
+void record_wall_reactions(Connection& c, std::int64_t post_id, std::string_view now);
+
 void touch_activity(Connection& c, std::int64_t post_id, std::string_view now) {
   c.prepare("UPDATE posts SET last_activity_at = max(last_activity_at, ?2) WHERE id = ?1").bind(1, post_id).bind(2, now).run();
 }
@@ -81,6 +101,12 @@ std::int64_t insert_post(Connection& c, const NewPost& p, std::string_view now) 
   if (published) s.bind(12, now); else s.bind(12, nullptr);
   s.run();
   const auto id = c.last_insert_rowid();
+  if (is_wall_kind(p.kind)) {
+    // The Wall is a conversation in the moment, not a library: it stays out of search.
+    if (published && p.parent_id) recount_children(c, *p.parent_id);
+    if (const auto row = find_post(c, id)) record_wall_event(c, *row, "message", published ? "all" : "held", now);
+    return id;
+  }
   if (published) {
     index_post(c, id, p.title, p.body);
     if (p.parent_id) {
@@ -100,6 +126,13 @@ std::optional<PostRow> find_post(Connection& c, std::int64_t id) {
   return row;
 }
 
+namespace {
+void record_wall_reactions(Connection& c, std::int64_t post_id, std::string_view now) {
+  const auto post = find_post(c, post_id);
+  if (post && is_wall_kind(post->kind) && post->state == "published") record_wall_event(c, *post, "reactions", "all", now);
+}
+}  // namespace
+
 bool set_post_state(Connection& c, std::int64_t id, std::string_view state, std::optional<std::string> reason,
                     std::string_view now) {
   const auto before = find_post(c, id);
@@ -114,7 +147,9 @@ bool set_post_state(Connection& c, std::int64_t id, std::string_view state, std:
   if (first_publication && !before->parent_id) {
     c.prepare("UPDATE posts SET last_activity_at = ?2 WHERE id = ?1").bind(1, id).bind(2, now).run();
   }
-  if (publish) {
+  if (is_wall_kind(before->kind)) {
+    record_wall_state_change(c, *before, state, now);
+  } else if (publish) {
     index_post(c, id, before->title, before->body);
   } else {
     unindex_post(c, id);
@@ -138,6 +173,12 @@ void edit_post(Connection& c, std::int64_t id, const std::optional<std::string>&
   const std::optional<std::string> new_title = before->title ? (title ? title : before->title) : std::nullopt;
   c.prepare("UPDATE posts SET title = ?2, body = ?3, content_notes = ?4, edited_at = ?5 WHERE id = ?1")
       .bind(1, id).bind(2, new_title).bind(3, body).bind(4, content_notes).bind(5, now).run();
+  if (is_wall_kind(before->kind)) {
+    if (before->state == "published" || before->state == "held") {
+      record_wall_event(c, *before, "message", before->state == "published" ? "all" : "held", now);
+    }
+    return;
+  }
   if (before->state == "published") index_post(c, id, new_title, body);
 }
 
@@ -196,6 +237,27 @@ std::vector<PostRow> list_blog_posts(Connection& c, std::int64_t network_id, std
   return all_rows(s);
 }
 
+std::vector<PostRow> list_wall_messages(Connection& c, std::int64_t network_id, std::int64_t viewer_id, bool staff,
+                                       std::optional<std::int64_t> before_id, int limit) {
+  Statement& s = c.prepare(
+      POST_SELECT
+      "WHERE p.kind = 'wall_message' AND p.network_id = ?1 AND p.id < ?4"
+      " AND (p.state = 'published' OR (p.state = 'held' AND (?3 = 1 OR p.author_id = ?2)))"
+      " ORDER BY p.id DESC LIMIT ?5");
+  s.bind(1, network_id).bind(2, viewer_id).bind(3, staff ? 1 : 0).bind(4, before_id.value_or(INT64_MAX)).bind(5, limit);
+  return all_rows(s);
+}
+
+std::vector<PostRow> list_wall_replies(Connection& c, std::int64_t parent_id, std::int64_t viewer_id, bool staff, int limit) {
+  Statement& s = c.prepare(
+      POST_SELECT
+      "WHERE p.parent_id = ?1 AND p.kind = 'wall_reply'"
+      " AND (p.state = 'published' OR (p.state = 'held' AND (?3 = 1 OR p.author_id = ?2)))"
+      " ORDER BY p.id LIMIT ?4");
+  s.bind(1, parent_id).bind(2, viewer_id).bind(3, staff ? 1 : 0).bind(4, limit);
+  return all_rows(s);
+}
+
 std::vector<PostRow> list_posts_by_author(Connection& c, std::int64_t author_id, std::optional<std::int64_t> before_id,
                                           int limit) {
   // Only networks the author still holds an active key to.
@@ -224,13 +286,18 @@ std::vector<RevisionRow> list_revisions(Connection& c, std::int64_t post_id) {
 bool add_reaction(Connection& c, std::int64_t post_id, std::int64_t user_id, std::string_view kind, std::string_view now) {
   c.prepare("INSERT OR IGNORE INTO reactions (post_id, user_id, kind, created_at) VALUES (?1, ?2, ?3, ?4)")
       .bind(1, post_id).bind(2, user_id).bind(3, kind).bind(4, now).run();
-  return c.changes() == 1;
+  const bool added = c.changes() == 1;
+  if (added) record_wall_reactions(c, post_id, now);
+  return added;
 }
 
-bool remove_reaction(Connection& c, std::int64_t post_id, std::int64_t user_id, std::string_view kind) {
+bool remove_reaction(Connection& c, std::int64_t post_id, std::int64_t user_id, std::string_view kind,
+                     std::string_view now) {
   c.prepare("DELETE FROM reactions WHERE post_id = ?1 AND user_id = ?2 AND kind = ?3")
       .bind(1, post_id).bind(2, user_id).bind(3, kind).run();
-  return c.changes() == 1;
+  const bool removed = c.changes() == 1;
+  if (removed) record_wall_reactions(c, post_id, now);
+  return removed;
 }
 
 std::map<std::int64_t, std::map<std::string, std::int64_t>> reaction_counts(Connection& c,

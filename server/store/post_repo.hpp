@@ -99,6 +99,11 @@ std::vector<PostRow> list_blog_posts(Connection& c, std::int64_t network_id, std
                                      std::optional<std::int64_t> before_id, int limit);
 
 // The author's own posts in the networks they hold keys to, newest first.
+// The Wall: a network's messages newest first (before_id: older pages), and one message's replies
+// oldest first. Published ones, and held ones to their author and staff; removed ones have left.
+std::vector<PostRow> list_wall_messages(Connection& c, std::int64_t network_id, std::int64_t viewer_id, bool staff,
+                                       std::optional<std::int64_t> before_id, int limit);
+std::vector<PostRow> list_wall_replies(Connection& c, std::int64_t parent_id, std::int64_t viewer_id, bool staff, int limit);
 std::vector<PostRow> list_posts_by_author(Connection& c, std::int64_t author_id, std::optional<std::int64_t> before_id,
                                           int limit);
 
@@ -116,7 +121,8 @@ std::vector<RevisionRow> list_revisions(Connection& c, std::int64_t post_id);
 // ---- Reactions --------------------------------------------------------------------------------
 // Returns true when it changed something.
 bool add_reaction(Connection& c, std::int64_t post_id, std::int64_t user_id, std::string_view kind, std::string_view now);
-bool remove_reaction(Connection& c, std::int64_t post_id, std::int64_t user_id, std::string_view kind);
+bool remove_reaction(Connection& c, std::int64_t post_id, std::int64_t user_id, std::string_view kind,
+                     std::string_view now);
 // kind -> count, for many posts at once.
 std::map<std::int64_t, std::map<std::string, std::int64_t>> reaction_counts(Connection& c,
                                                                             const std::vector<std::int64_t>& post_ids);

@@ -150,9 +150,32 @@ void Writer::run_batch() {
         commit_error = std::current_exception();
       }
     }
-    if (commit_error) rollback_quietly(connection_);
+    if (commit_error) {
+      rollback_quietly(connection_);
+    } else {
+      notify_commit();
+    }
     complete(begin, end, commit_error);
     begin = end;
+  }
+}
+
+void Writer::set_commit_observer(std::function<void()> observer) {
+  const std::lock_guard lock(mutex_);
+  commit_observer_ = observer ? std::make_shared<const std::function<void()>>(std::move(observer)) : nullptr;
+}
+
+void Writer::notify_commit() noexcept {
+  std::shared_ptr<const std::function<void()>> observer;
+  {
+    const std::lock_guard lock(mutex_);
+    observer = commit_observer_;
+  }
+  if (!observer) return;
+  try {
+    (*observer)();
+  } catch (...) {
+    // An observer must not throw; if it does, the writer thread must survive for everyone else.
   }
 }
 

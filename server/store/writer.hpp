@@ -78,6 +78,11 @@ class Writer {
   // jobs; the destructor then does the rest.
   void stop();
 
+  // Called on the writer thread after every successful COMMIT, before the batch's Done callbacks:
+  // for whoever follows the database's changes as a stream (the Wall's live feed). It must be
+  // quick (wake a thread, no more) and not throw. Set it once, at start-up; nullptr removes it.
+  void set_commit_observer(std::function<void()> observer);
+
   Stats stats() const;
   std::size_t queue_depth() const;
 
@@ -95,6 +100,7 @@ class Writer {
   void run_batch();
   // Calls Done for batch_[begin, end) and updates the stats.
   void complete(std::size_t begin, std::size_t end, std::exception_ptr commit_error) noexcept;
+  void notify_commit() noexcept;
 
   Options options_;
   Connection connection_;
@@ -104,6 +110,7 @@ class Writer {
   std::vector<Entry> batch_;   // writer thread only; swapped with queue_ so both keep capacity
   bool stopping_ = false;      // guarded by mutex_
   Stats stats_;                // guarded by mutex_
+  std::shared_ptr<const std::function<void()>> commit_observer_;  // guarded by mutex_
   std::mutex stop_mutex_;      // serialises concurrent stop() calls around join()
   std::thread thread_;
 };

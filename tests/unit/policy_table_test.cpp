@@ -110,6 +110,12 @@ const Row kTable[] = {
     {"GET /api/v1/networks/{slug}/blog", "/api/v1/networks/default/blog", "", {U, O, F, O, O, O, O, F, U, F}},
     {"GET /api/v1/networks/{slug}/blog", "/api/v1/networks/perinatal/blog", "", {U, N, N, N, N, N, O, F, U, N}},
     {"POST /api/v1/networks/{slug}/blog", "/api/v1/networks/default/blog", R"({"title":"Policy story","body":"Checking who may write."})", {U, O, F, O, O, O, O, F, U, F}},
+    {"GET /api/v1/networks/{slug}/wall", "/api/v1/networks/default/wall", "", {U, O, F, O, O, O, O, F, U, F}},
+    {"GET /api/v1/networks/{slug}/wall", "/api/v1/networks/perinatal/wall", "", {U, N, N, N, N, N, O, F, U, N}},
+    {"GET /api/v1/networks/{slug}/wall/events", "/api/v1/networks/default/wall/events?after=0", "", {U, O, F, O, O, O, O, F, U, F}},
+    {"POST /api/v1/networks/{slug}/wall/messages", "/api/v1/networks/default/wall/messages", R"({"body":"Policy hello"})", {U, O, F, O, O, O, O, F, U, F}},
+    {"POST /api/v1/networks/{slug}/wall/messages", "/api/v1/networks/perinatal/wall/messages", R"({"body":"Policy hello"})", {U, N, N, N, N, N, O, F, U, N}},
+    {"GET /ws", "/ws?wall=default&after=0", "", {U, O, F, O, O, O, O, F, U, F}},
     {"GET /api/v1/blog-posts/{id}", "/api/v1/blog-posts/{blog}", "", {U, O, N, O, O, O, O, F, U, F}},
     {"POST /api/v1/blog-posts/{id}/comments", "/api/v1/blog-posts/{blog}/comments", R"({"body":"Policy comment"})", {U, O, N, O, O, O, O, F, U, F}},
     // Any post.
