@@ -58,7 +58,10 @@ json item_json(const services::ModerationItem& item) {
 constexpr std::size_t kReasonFieldBytes = 4000;
 constexpr std::size_t kBodyFieldBytes = 200'000;
 
-json policy_json(const services::ModerationPolicy& p) { return {{"mode", p.mode}, {"first_posts", p.first_posts}}; }
+json policy_json(const services::ModerationPolicy& p) {
+  return {{"mode", p.mode}, {"first_posts", p.first_posts}, {"out_of_hours", p.out_of_hours},
+          {"case_response_minutes", p.case_response_minutes}};
+}
 
 json word_json(const services::WatchedWord& w) {
   return {{"id", w.id}, {"phrase", w.phrase}, {"action", w.action}, {"created_at", w.created_at}};
@@ -139,8 +142,12 @@ void add_moderation_routes(http::Router& router) {
 
   router.add(Method::Put, "/api/v1/networks/{slug}/moderation/policy", [](const http::Request& req, http::Context& ctx) {
     JsonBody body(req);
-    const auto p = ctx.svc().moderation().set_policy(ctx.principal.get(), meta_of(ctx), req.param("slug"),
-                                                     body.string("mode", 32), body.integer("first_posts", 0, 100));
+    services::PolicyChange change;
+    change.mode = body.string("mode", 32);
+    change.first_posts = body.integer("first_posts", 0, 100);
+    change.out_of_hours = body.optional_string("out_of_hours", 32);
+    change.case_response_minutes = body.optional_integer("case_response_minutes", 1, 1440);
+    const auto p = ctx.svc().moderation().set_policy(ctx.principal.get(), meta_of(ctx), req.param("slug"), change);
     return http::Response::json(200, {{"policy", policy_json(p)}});
   });
 

@@ -34,6 +34,16 @@ using core::ErrorKind;
 // What a network without a policy row gets (the table's defaults; see moderation_gate.cpp).
 const ModerationPolicy kDefaultPolicy{"first_posts", 3};
 
+// The network's whole policy: the gate's mode and the safety settings (defaults without a row).
+ModerationPolicy policy_of(store::Connection& c, std::int64_t network_id) {
+  const auto row = store::find_moderation_policy(c, network_id);
+  auto p = row ? ModerationPolicy{row->mode, row->first_posts} : kDefaultPolicy;
+  const auto safety = store::find_safety_policy(c, network_id);
+  p.out_of_hours = safety.out_of_hours;
+  p.case_response_minutes = safety.case_response_minutes;
+  return p;
+}
+
 AppError network_not_found() {
   return AppError(ErrorKind::NotFound, "network_not_found", "There is no network at this address.");
 }
@@ -466,34 +476,47 @@ Escalation ModerationService::escalate(const Principal* who, const RequestMeta& 
 
 ModerationPolicy ModerationService::policy(const Principal* who, std::string_view network_slug) {
   const auto network_id = require_network_staff(db_, who, network_slug);
-  const auto row = db_.read([&](store::Connection& c) { return store::find_moderation_policy(c, network_id); });
-  return row ? ModerationPolicy{row->mode, row->first_posts} : kDefaultPolicy;
+  return db_.read([&](store::Connection& c) { return policy_of(c, network_id); });
 }
 
 ModerationPolicy ModerationService::set_policy(const Principal* who, const RequestMeta& meta,
-                                               std::string_view network_slug, std::string_view mode,
-                                               std::int64_t first_posts) {
+                                               std::string_view network_slug, const PolicyChange& change) {
   require_admin(who);
-  if (!is_policy_mode(mode)) {
+  if (!is_policy_mode(change.mode)) {
     throw AppError(ErrorKind::BadRequest, "invalid_mode", "Choose a mode: pre_moderate_all, first_posts or post_moderate.");
   }
-  if (first_posts < 0 || first_posts > 100) {
+  if (change.first_posts < 0 || change.first_posts > 100) {
     throw AppError(ErrorKind::BadRequest, "invalid_first_posts", "The number of first posts to check is 0 to 100.");
   }
+  if (change.out_of_hours && *change.out_of_hours != "hold_all" && *change.out_of_hours != "as_in_hours") {
+    throw AppError(ErrorKind::BadRequest, "invalid_out_of_hours",
+                   "Outside office hours, choose hold_all (every member post waits) or as_in_hours.");
+  }
+  if (change.case_response_minutes && (*change.case_response_minutes < 1 || *change.case_response_minutes > 1440)) {
+    throw AppError(ErrorKind::BadRequest, "invalid_response_minutes", "A case's response time is 1 to 1440 minutes.");
+  }
   const auto network_id = admin_network(db_, who, network_slug);
-  const ModerationPolicy wanted{std::string(mode), first_posts};
   const auto now = core::format_utc_ms(meta.now);
-  run_audited(db_, audit_written_, [&](store::Connection& c) {
-    const auto row = store::find_moderation_policy(c, network_id);
-    const ModerationPolicy old = row ? ModerationPolicy{row->mode, row->first_posts} : kDefaultPolicy;
-    if (row && old.mode == wanted.mode && old.first_posts == wanted.first_posts) return;  // nothing to record
+  return run_audited(db_, audit_written_, [&](store::Connection& c) {
+    const auto old = policy_of(c, network_id);
+    auto wanted = old;
+    wanted.mode = change.mode;
+    wanted.first_posts = change.first_posts;
+    if (change.out_of_hours) wanted.out_of_hours = *change.out_of_hours;
+    if (change.case_response_minutes) wanted.case_response_minutes = *change.case_response_minutes;
+    const auto as_json = [](const ModerationPolicy& p) {
+      return nlohmann::json{{"mode", p.mode}, {"first_posts", p.first_posts}, {"out_of_hours", p.out_of_hours},
+                            {"case_response_minutes", p.case_response_minutes}};
+    };
+    const bool had_row = store::find_moderation_policy(c, network_id).has_value();
+    if (had_row && as_json(old) == as_json(wanted)) return wanted;  // nothing to record
     store::upsert_moderation_policy(c, network_id, wanted.mode, wanted.first_posts, now);
+    store::update_safety_policy(c, network_id, {wanted.out_of_hours, wanted.case_response_minutes});
     auto e = staff_audit_entry(*who, "moderation.policy_update", meta, network_id, "network", std::to_string(network_id));
-    e.details = {{"old", {{"mode", old.mode}, {"first_posts", old.first_posts}}},
-                 {"new", {{"mode", wanted.mode}, {"first_posts", wanted.first_posts}}}};
+    e.details = {{"old", as_json(old)}, {"new", as_json(wanted)}};
     append_audit(c, e, meta.now);
+    return wanted;
   });
-  return wanted;
 }
 
 std::vector<WatchedWord> ModerationService::watched_words(const Principal* who, std::string_view network_slug) {

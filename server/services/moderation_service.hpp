@@ -160,6 +160,16 @@ struct ModerationQueuePage {
 struct ModerationPolicy {
   std::string mode;  // pre_moderate_all | first_posts | post_moderate
   std::int64_t first_posts = 3;
+  std::string out_of_hours = "hold_all";   // hold_all | as_in_hours (safety.md)
+  std::int64_t case_response_minutes = 15;  // a risk case's deadline in hours, 1..1440
+};
+
+// What an admin changes; fields left empty keep their current value.
+struct PolicyChange {
+  std::string mode;
+  std::int64_t first_posts = 3;
+  std::optional<std::string> out_of_hours;
+  std::optional<std::int64_t> case_response_minutes;
 };
 
 struct WatchedWord {
@@ -245,8 +255,9 @@ class ModerationService {
 
   ModerationPolicy policy(const Principal* who, std::string_view network_slug);
   // Admins only.
+  // 400 invalid_mode, invalid_first_posts, invalid_out_of_hours, invalid_response_minutes.
   ModerationPolicy set_policy(const Principal* who, const RequestMeta& meta, std::string_view network_slug,
-                              std::string_view mode, std::int64_t first_posts);
+                              const PolicyChange& change);
 
   std::vector<WatchedWord> watched_words(const Principal* who, std::string_view network_slug);
   // Admins only. 409 word_exists when the network watches that phrase already (any case).

@@ -13,4 +13,12 @@ SafetyPolicyRow find_safety_policy(Connection& c, std::int64_t network_id) {
   return row;
 }
 
+void update_safety_policy(Connection& c, std::int64_t network_id, const SafetyPolicyRow& row) {
+  c.prepare("UPDATE moderation_policies SET out_of_hours = ?2, case_response_minutes = ?3 WHERE network_id = ?1")
+      .bind(1, network_id)
+      .bind(2, row.out_of_hours)
+      .bind(3, row.case_response_minutes)
+      .run();
+}
+
 }  // namespace harbour::store

@@ -14,5 +14,7 @@ struct SafetyPolicyRow {
 
 // The network's row, or the defaults above when it has none.
 SafetyPolicyRow find_safety_policy(Connection& c, std::int64_t network_id);
+// Sets them on the network's policy row, which must exist (upsert_moderation_policy first).
+void update_safety_policy(Connection& c, std::int64_t network_id, const SafetyPolicyRow& row);
 
 }  // namespace harbour::store

@@ -377,13 +377,13 @@ TEST_F(ModerationServiceTest, PolicyIsReadByStaffAndSetByAdminsWithAnAuditTrail)
   EXPECT_EQ(moderation().policy(&clin_a_p_, "default").mode, "first_posts");
   EXPECT_EQ(moderation().policy(&clin_b_p_, "perinatal").first_posts, 3);  // no row: the defaults
   EXPECT_EQ(error_of([&] { moderation().policy(&member_p_, "default"); }), "not_allowed");
-  EXPECT_EQ(error_of([&] { moderation().set_policy(&clin_a_p_, meta(), "default", "post_moderate", 0); }), "not_allowed");
-  EXPECT_EQ(error_of([&] { moderation().set_policy(&admin_p_, meta(), "default", "anything", 3); }), "invalid_mode");
-  EXPECT_EQ(error_of([&] { moderation().set_policy(&admin_p_, meta(), "default", "first_posts", 101); }),
+  EXPECT_EQ(error_of([&] { moderation().set_policy(&clin_a_p_, meta(), "default", services::PolicyChange{"post_moderate", 0, std::nullopt, std::nullopt}); }), "not_allowed");
+  EXPECT_EQ(error_of([&] { moderation().set_policy(&admin_p_, meta(), "default", services::PolicyChange{"anything", 3, std::nullopt, std::nullopt}); }), "invalid_mode");
+  EXPECT_EQ(error_of([&] { moderation().set_policy(&admin_p_, meta(), "default", services::PolicyChange{"first_posts", 101, std::nullopt, std::nullopt}); }),
             "invalid_first_posts");
-  EXPECT_EQ(error_of([&] { moderation().set_policy(&admin_p_, meta(), "nowhere", "first_posts", 3); }), "network_not_found");
+  EXPECT_EQ(error_of([&] { moderation().set_policy(&admin_p_, meta(), "nowhere", services::PolicyChange{"first_posts", 3, std::nullopt, std::nullopt}); }), "network_not_found");
 
-  const auto p = moderation().set_policy(&admin_p_, meta(), "default", "pre_moderate_all", 5);
+  const auto p = moderation().set_policy(&admin_p_, meta(), "default", services::PolicyChange{"pre_moderate_all", 5, std::nullopt, std::nullopt});
   EXPECT_EQ(p.mode, "pre_moderate_all");
   EXPECT_EQ(moderation().policy(&clin_a_p_, "default").first_posts, 5);
   const auto rows = audit("moderation.policy_update");
@@ -392,6 +392,24 @@ TEST_F(ModerationServiceTest, PolicyIsReadByStaffAndSetByAdminsWithAnAuditTrail)
   EXPECT_EQ(rows[0].details["old"]["mode"], "first_posts");
   EXPECT_EQ(rows[0].details["new"]["mode"], "pre_moderate_all");
   EXPECT_EQ(rows[0].details["new"]["first_posts"], 5);
+
+  // The safety settings: kept when not given, validated, audited old and new.
+  EXPECT_EQ(p.out_of_hours, "hold_all");
+  EXPECT_EQ(p.case_response_minutes, 15);
+  EXPECT_EQ(error_of([&] { moderation().set_policy(&admin_p_, meta(), "default", {"pre_moderate_all", 5, "sometimes", std::nullopt}); }),
+            "invalid_out_of_hours");
+  EXPECT_EQ(error_of([&] { moderation().set_policy(&admin_p_, meta(), "default", {"pre_moderate_all", 5, std::nullopt, 0}); }),
+            "invalid_response_minutes");
+  const auto q = moderation().set_policy(&admin_p_, meta(), "default", {"pre_moderate_all", 5, "as_in_hours", 30});
+  EXPECT_EQ(q.out_of_hours, "as_in_hours");
+  EXPECT_EQ(moderation().policy(&clin_a_p_, "default").case_response_minutes, 30);
+  EXPECT_EQ(moderation().set_policy(&admin_p_, meta(), "default", {"pre_moderate_all", 5, std::nullopt, std::nullopt}).out_of_hours,
+            "as_in_hours");
+  const auto updates = audit("moderation.policy_update");
+  ASSERT_EQ(updates.size(), 2u);  // the unchanged third call records nothing
+  EXPECT_EQ(updates[0].details["old"]["case_response_minutes"], 15);  // newest first
+  EXPECT_EQ(updates[0].details["new"]["case_response_minutes"], 30);
+  moderation().set_policy(&admin_p_, meta(), "default", {"pre_moderate_all", 5, "hold_all", 15});
 
   // The gate follows it.
   const auto d = write([&](store::Connection& c) {

@@ -48,6 +48,15 @@ function actionWords(action) {
   return ACTIONS.find((a) => a.value === action)?.label || str(action) || 'Unknown';
 }
 
+const OUT_OF_HOURS = [
+  {
+    value: 'hold_all',
+    label: 'Hold every post from members until the team is back',
+    hint: 'The safest choice: nobody is there to read posts as they appear. The Wall is read-only for members either way.',
+  },
+  { value: 'as_in_hours', label: 'Follow the same rule as during office hours', hint: 'Posts are read by a moderator as chosen above.' },
+];
+
 function modeWords(mode, firstPosts) {
   if (mode === 'first_posts') return `Hold a member\u2019s first ${firstPosts} ${firstPosts === 1 ? 'post' : 'posts'}, then publish straight away`;
   return MODES.find((m) => m.value === mode)?.label || str(mode);
@@ -140,11 +149,28 @@ function policySection(page, network, policy) {
   modes.group.addEventListener('change', sync);
   sync();
 
+  // Outside office hours, and how soon a clinician must answer a risk case in hours.
+  const outOfHours = radiosField({
+    id: 'policy-out-of-hours',
+    legend: 'Outside office hours',
+    legendClass: 'nhsuk-fieldset__legend--s',
+    options: OUT_OF_HOURS,
+    checked: OUT_OF_HOURS.some((o) => o.value === policy.out_of_hours) ? policy.out_of_hours : 'hold_all',
+  });
+  const responseMinutes = textField({
+    id: 'policy-response-minutes',
+    label: 'How many minutes a clinician has to answer a safeguarding case during office hours',
+    hint: 'A number from 1 to 1440. Outside office hours the time starts when the team is back.',
+    width: 4,
+    attrs: { inputmode: 'numeric', maxlength: '4' },
+    value: String(Number.isSafeInteger(policy.case_response_minutes) ? policy.case_response_minutes : 15),
+  });
+
   const submit = h('button', { class: 'nhsuk-button', type: 'submit', text: 'Save moderation setting' });
-  const form = h('form', { novalidate: true, id: 'policy-form' }, modes.group, submit);
+  const form = h('form', { novalidate: true, id: 'policy-form' }, modes.group, outOfHours.group, responseMinutes.group, submit);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    clearErrors(page, modes, count);
+    clearErrors(page, modes, count, outOfHours, responseMinutes);
     const chosen = modes.value();
     if (!chosen) {
       failed(page, null, modes, 'Choose when a moderator should read posts');
@@ -156,10 +182,21 @@ function policySection(page, network, policy) {
       failed(page, null, count, `Enter how many posts to hold, as a number from 0 to ${FIRST_POSTS_MAX}`);
       return;
     }
+    const typedMinutes = responseMinutes.value().trim();
+    const minutes = /^[0-9]{1,4}$/.test(typedMinutes) ? Number(typedMinutes) : NaN;
+    if (!(minutes >= 1 && minutes <= 1440)) {
+      failed(page, null, responseMinutes, 'Enter the minutes to answer a case, as a number from 1 to 1440');
+      return;
+    }
     busy(submit, true, 'Saving\u2026');
     try {
       await request('PUT', `/networks/${encodeURIComponent(network.slug)}/moderation/policy`, {
-        body: { mode: chosen, first_posts: chosen === 'first_posts' ? n : firstPosts },
+        body: {
+          mode: chosen,
+          first_posts: chosen === 'first_posts' ? n : firstPosts,
+          out_of_hours: outOfHours.value() || 'hold_all',
+          case_response_minutes: minutes,
+        },
       });
       if (ctx.signal.aborted) return;
       setFlash('The moderation setting has been saved.', modeWords(chosen, chosen === 'first_posts' ? n : firstPosts));
@@ -168,7 +205,14 @@ function policySection(page, network, policy) {
       if (ctx.signal.aborted) return;
       busy(submit, false);
       const code = err instanceof ApiError ? err.code : '';
-      const field = code === 'invalid_first_posts' || /first_posts/.test(err?.message || '') ? count : modes;
+      const field =
+        code === 'invalid_first_posts' || /first_posts/.test(err?.message || '')
+          ? count
+          : code === 'invalid_response_minutes'
+            ? responseMinutes
+            : code === 'invalid_out_of_hours'
+              ? outOfHours
+              : modes;
       failed(page, err, field, 'We could not save the setting. Please try again.');
     }
   });
