@@ -149,6 +149,10 @@ export function errorMessage(err, fallback = 'Something went wrong. Please try a
   if (err instanceof ApiError && err.code === 'too_many_attempts' && err.retryAfter) {
     return `You have tried too many times. Please wait ${waitInWords(err.retryAfter)}, then try again.`;
   }
+  if (err instanceof ApiError && err.code === 'rate_limited') {
+    const wait = waitInWords(err.retryAfter);
+    return wait ? `You are sending messages quickly. Please wait ${wait}, then send again. Your text is still here.` : 'You are sending messages quickly. Please wait a moment, then send again. Your text is still here.';
+  }
   return err?.message || fallback;
 }
 

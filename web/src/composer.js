@@ -4,12 +4,16 @@
 // when they return, and removed by the server when the post is sent with its draft_key.
 // After sending: published -> onPublished(post); held -> a thank-you panel with the API's
 // message; refused -> the error summary, with the text kept.
+// Options for short live messages (the Wall): no draft (draftKey null); the anonymity check
+// before sending (checkIdentifying: POST /networks/{slug}/content-check, and a "send it anyway"
+// choice when it finds identifying details); and afterSend 'reset', which empties the box for
+// the next message instead of replacing it with a panel.
 import { ApiError, errorMessage, getJson, request } from './api.js';
-import { h } from './dom.js';
+import { h, insetText } from './dom.js';
 import { busy, errorSummary } from './forms.js';
 import { MAX_NOTES, contentNotes, noteCheckboxes } from './content-notes.js';
 import { str } from './post-view.js';
-import { NATIONAL_CONTACTS, isEmergency, renderContact, usableContacts } from './crisis-contacts.js';
+import { crisisContactList } from './crisis-contacts.js';
 
 const SAVE_DELAY_MS = 1500;
 const TIME = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' });
@@ -112,12 +116,14 @@ function savedAt(iso) {
 }
 
 /**
- * @param {{id: string, ctx: any, network: string, draftKey: string,
+ * @param {{id: string, ctx: any, network: string, draftKey: string|null,
  *   title?: {label: string, max: number}|null, body: {label: string, hint?: any, max: number, rows?: number},
  *   initial?: {title?: string, body?: string, content_notes?: string[]},
  *   submitText: string, heldHeading?: string,
  *   send: (payload: object) => Promise<{post: any, moderation: {outcome: string, message: string}}>,
- *   onPublished: (post: any) => void, onHeld?: (post: any) => void, summary?: ReturnType<typeof errorSummary>}} o
+ *   onPublished: (post: any) => void, onHeld?: (post: any) => void, summary?: ReturnType<typeof errorSummary>,
+ *   checkIdentifying?: boolean, afterSend?: 'panel'|'reset', onError?: (err: any) => void, extra?: HTMLElement}} o
+ *   extra: shown beside the submit button (for example "Cancel" of a reply box)
  * @returns {HTMLElement}
  */
 export function composer(o) {
@@ -128,7 +134,11 @@ export function composer(o) {
   const notesArea = h('div', { class: 'harbour-composer__notes' });
   const saved = h('p', { class: 'nhsuk-body-s harbour-draft-status', role: 'status', id: `${o.id}-draft-status` });
   const submit = h('button', { class: 'nhsuk-button', type: 'submit', text: o.submitText });
-  const form = h('form', { novalidate: true, class: 'harbour-composer__form' }, o.summary ? null : summary.element, title?.group, body.group, notesArea, h('div', { class: 'harbour-composer__submit' }, submit, saved));
+  // What the anonymity check found, with the choice to change the text or send it as it is.
+  const checkArea = h('div', { class: 'harbour-composer__check', id: `${o.id}-check` });
+  // A calm word when sending must wait (429 rate_limited): not an error, the text is fine.
+  const notice = h('div', { class: 'harbour-composer__notice', id: `${o.id}-notice`, role: 'status' });
+  const form = h('form', { novalidate: true, class: 'harbour-composer__form' }, o.summary ? null : summary.element, title?.group, body.group, notesArea, checkArea, notice, h('div', { class: 'harbour-composer__submit' }, submit, o.extra || null, saved));
   root.append(form);
   let notes = { value: () => o.initial?.content_notes || [], set() {}, setError() {}, group: null };
 
@@ -176,7 +186,7 @@ export function composer(o) {
   async function saveDraft({ closing = false } = {}) {
     clearTimeout(timer);
     timer = null;
-    if (done || sending) return;
+    if (done || sending || !o.draftKey) return;
     const s = snapshot();
     const json = JSON.stringify(s);
     if (json === lastSaved || (lastSaved === null && empty(s))) return;
@@ -190,10 +200,21 @@ export function composer(o) {
     }
   }
   function scheduleSave() {
+    if (!o.draftKey) return;
     clearTimeout(timer);
     timer = setTimeout(saveDraft, SAVE_DELAY_MS);
   }
   form.addEventListener('input', scheduleSave);
+  // Advice about the words as they were; new words are checked again when sent.
+  let checkedText = null;
+  body.input.addEventListener('input', () => {
+    // "Sent." belongs to the message before.
+    if (o.afterSend === 'reset' && saved.textContent) saved.textContent = '';
+    if (checkedText !== null && body.value().trim() !== checkedText) {
+      checkedText = null;
+      checkArea.replaceChildren();
+    }
+  });
   form.addEventListener('focusout', () => {
     if (timer) saveDraft();
   });
@@ -207,7 +228,7 @@ export function composer(o) {
   });
 
   // The list first: asking for a draft that is not there answers 404, which browsers log.
-  getJson('/drafts', { signal: o.ctx.signal })
+  (o.draftKey ? getJson('/drafts', { signal: o.ctx.signal }) : Promise.resolve(null))
     .then((all) => (Array.isArray(all?.drafts) && all.drafts.some((d) => d?.key === o.draftKey) ? getJson(`/drafts/${encodeURIComponent(o.draftKey)}`, { signal: o.ctx.signal }) : null))
     .then((reply) => {
       const d = reply?.draft;
@@ -251,20 +272,64 @@ export function composer(o) {
     else if (n > o.body.max) errors.push({ field: body, message: `Your ${o.body.noun || 'post'} must be ${o.body.max.toLocaleString('en-GB')} characters or fewer` });
     if (notes.value().length > MAX_NOTES) errors.push({ field: notes, message: `Choose ${MAX_NOTES} content notes or fewer` });
     fail(errors);
-    if (errors.length) return;
+    if (errors.length || sending) return;
+    notice.replaceChildren();
     clearTimeout(timer);
     timer = null;
     sending = true;
     busy(submit, true, 'Sending\u2026');
     try {
-      const payload = { ...(title ? { title: title.value().trim() } : {}), body: body.value().trim(), content_notes: notes.value(), draft_key: o.draftKey };
+      const text = body.value().trim();
+      if (o.checkIdentifying && checkedText !== text) {
+        // Before sending: could this identify someone? The person chooses; nothing is sent yet.
+        const found = await request('POST', `/networks/${encodeURIComponent(o.network)}/content-check`, { body: { ...(title ? { title: title.value().trim() } : {}), body: text }, signal: o.ctx.signal }).catch(() => null);
+        checkedText = text;
+        if (str(found?.advice)) {
+          sending = false;
+          busy(submit, false);
+          checkArea.replaceChildren(identifyingAdvice(o, found, () => body.input.focus()));
+          checkArea.querySelector('h3')?.focus();
+          return;
+        }
+      }
+      checkArea.replaceChildren();
+      const payload = { ...(title ? { title: title.value().trim() } : {}), body: text, content_notes: notes.value(), ...(o.draftKey ? { draft_key: o.draftKey } : {}) };
       const reply = await o.send(payload);
-      done = true;
       const outcome = str(reply?.moderation?.outcome);
+      if (o.afterSend === 'reset' && !reply?.moderation?.crisis?.show) {
+        // Ready for the next message: the box empties, the focus stays in it.
+        sending = false;
+        checkedText = null;
+        busy(submit, false);
+        body.set('');
+        notes.set([]);
+        saved.textContent = outcome === 'held' ? str(reply?.moderation?.message) || 'Sent. A moderator will read it before it appears.' : 'Sent.';
+        body.input.focus();
+        if (outcome === 'held') o.onHeld?.(reply?.post, reply?.moderation);
+        else o.onPublished(reply?.post, reply?.moderation);
+        return;
+      }
+      done = true;
       if (reply?.moderation?.crisis?.show) {
         root.replaceChildren(crisisScreen(o, reply));
+        if (o.afterSend === 'reset') {
+          // The box comes back, empty, when they choose.
+          const again = h('button', { class: 'nhsuk-button nhsuk-button--secondary', type: 'button', id: `${o.id}-again`, text: 'Write another message' });
+          again.addEventListener('click', () => {
+            done = false;
+            sending = false;
+            checkedText = null;
+            busy(submit, false);
+            body.set('');
+            notes.set([]);
+            saved.textContent = '';
+            root.replaceChildren(form);
+            body.input.focus();
+          });
+          root.append(again);
+        }
         root.querySelector('h2')?.focus();
-        o.onHeld?.(reply.post);
+        o.onHeld?.(reply.post, reply.moderation);
       } else if (outcome === 'held') {
         const heading = h('h2', { class: 'nhsuk-panel__heading', tabindex: '-1', text: o.heldHeading || 'Sent to a moderator' });
         root.replaceChildren(
@@ -285,6 +350,12 @@ export function composer(o) {
       sending = false;
       busy(submit, false);
       if (o.ctx.signal.aborted) return;
+      o.onError?.(err);
+      if (err instanceof ApiError && err.code === 'rate_limited') {
+        notice.replaceChildren(insetText(h('p', { class: 'harbour-composer__wait', text: errorMessage(err) })));
+        scheduleSave();
+        return;
+      }
       const field = fieldFor(err);
       fail([{ field, message: errorMessage(err, 'We could not send your post. Your text is still here: please try again.') }]);
       scheduleSave();
@@ -300,17 +371,7 @@ export function composer(o) {
  */
 function crisisScreen(o, reply) {
   const crisis = reply.moderation.crisis;
-  const list = h('div', { class: 'harbour-contacts', id: `${o.id}-crisis-contacts` });
-  const show = (contacts) => list.replaceChildren(...contacts.map(renderContact).filter(Boolean));
-  show(NATIONAL_CONTACTS);
-  getJson(`/networks/${encodeURIComponent(o.network)}/crisis-contacts`, { signal: o.ctx.signal })
-    .then((data) => {
-      const contacts = usableContacts(data?.crisis_contacts);
-      if (!contacts.length) return;
-      if (!contacts.some(isEmergency)) contacts.unshift(NATIONAL_CONTACTS[0]);
-      show(contacts);
-    })
-    .catch(() => {});
+  const list = crisisContactList(o.network, o.ctx.signal, { id: `${o.id}-crisis-contacts` });
   const office = str(crisis.office_summary);
   return h(
     'div',
@@ -321,5 +382,29 @@ function crisisScreen(o, reply) {
     h('h3', { class: 'nhsuk-heading-m', text: 'Help you can reach now' }),
     list,
     h('p', {}, 'Your post is safe: you can see it in ', h('a', { href: '/account/posts', text: 'your posts' }), '.'),
+  );
+}
+
+/**
+ * The anonymity check's advice: what it found (by kind, with the words), and the two ways on:
+ * change the text (focus back in the box), or send it as it is (a moderator reads it first).
+ */
+function identifyingAdvice(o, found, backToText) {
+  const headingId = `${o.id}-check-heading`;
+  const change = h('button', { class: 'nhsuk-button nhsuk-button--secondary nhsuk-button--small', type: 'button', id: `${o.id}-change`, text: 'Change my message' });
+  change.addEventListener('click', backToText);
+  const anyway = h('button', { class: 'nhsuk-button nhsuk-button--small', type: 'submit', id: `${o.id}-send-anyway`, text: 'Send it as it is' });
+  const excerpts = (Array.isArray(found.identifying) ? found.identifying : []).map((d) => str(d?.excerpt)).filter(Boolean);
+  return h(
+    'div',
+    { class: 'nhsuk-card nhsuk-card--warning harbour-identifying', role: 'region', 'aria-labelledby': headingId },
+    h(
+      'div',
+      { class: 'nhsuk-card__content' },
+      h('h3', { class: 'nhsuk-card__heading', id: headingId, tabindex: '-1' }, h('span', { class: 'nhsuk-u-visually-hidden', text: 'Important: ' }), 'Could this identify you or someone else?'),
+      h('p', { text: str(found.advice) }),
+      excerpts.length ? h('ul', { class: 'nhsuk-list nhsuk-list--bullet harbour-identifying__found' }, excerpts.slice(0, 5).map((e) => h('li', {}, h('mark', { text: e })))) : null,
+      h('div', { class: 'nhsuk-button-group' }, change, anyway),
+    ),
   );
 }

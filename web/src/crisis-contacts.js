@@ -1,5 +1,6 @@
 // Crisis contacts: the static national fallback (shipped in the bundle, so it shows even when
 // the server cannot be reached) and the rendering of one contact as an NHS.UK card.
+import { getJson } from './api.js';
 import { arrowRightCircleIcon, h } from './dom.js';
 
 /**
@@ -137,4 +138,26 @@ export function renderContact(contact) {
     { class: 'nhsuk-card harbour-contact', 'data-contact-id': str(contact.id) },
     h('div', { class: 'nhsuk-card__content' }, h('h2', { class: 'nhsuk-card__heading nhsuk-heading-m', text: str(contact.name) }), body),
   );
+}
+
+/**
+ * The crisis contacts of a network as cards: the national ones at once (and if the network's
+ * cannot be loaded), then the network's own, always with 999 first.
+ * @param {string} slug
+ * @param {AbortSignal} signal
+ * @param {Record<string, string>} [attrs] attributes of the container (id, class)
+ */
+export function crisisContactList(slug, signal, attrs = {}) {
+  const list = h('div', { ...attrs, class: `harbour-contacts${attrs.class ? ` ${attrs.class}` : ''}` });
+  const show = (contacts) => list.replaceChildren(...contacts.map(renderContact).filter(Boolean));
+  show(NATIONAL_CONTACTS);
+  getJson(`/networks/${encodeURIComponent(slug)}/crisis-contacts`, { signal })
+    .then((data) => {
+      const contacts = usableContacts(data?.crisis_contacts);
+      if (!contacts.length || signal.aborted) return;
+      if (!contacts.some(isEmergency)) contacts.unshift(NATIONAL_CONTACTS[0]);
+      show(contacts);
+    })
+    .catch(() => {});
+  return list;
 }

@@ -125,7 +125,7 @@ function markCurrent(nav) {
 }
 
 // ---------------------------------------------------------------------------------------
-// The community navigation (signed in): Forums, Blog, Resources, Search, Notifications with the
+// The community navigation (signed in): Forums, Wall, Blog, Resources, Search, Notifications with the
 // unread count, and Moderation for staff. Links stay in the community last shown.
 
 /**
@@ -159,6 +159,8 @@ export function installContentNav() {
     const role = roleIn(session, slug);
     const items = [
       { href: `/forums${q}`, text: 'Forums', id: 'nav-forums', also: ['/forums/category', '/forums/topic', '/forums/new-topic'] },
+      // The Wall is the peers' space: members and staff, not carers.
+      role === 'carer' ? null : { href: `/wall${q}`, text: 'Wall', id: 'nav-wall' },
       role === 'carer' ? null : { href: `/blog${q}`, text: 'Blog', id: 'nav-blog', also: ['/blog/post', '/blog/new'] },
       { href: `/resources${q}`, text: 'Resources', id: 'nav-resources', also: ['/resources/item', '/resources/edit'] },
       { href: `/search${q}`, text: 'Search', id: 'nav-search' },

@@ -2,6 +2,11 @@
 // unread-notification count in the header up to date and announces new notifications politely.
 // Reconnects with backoff (1 s doubling to 30 s, with jitter); a close with 4001 means the
 // session ended, so it waits until the person signs in again.
+//
+// The Wall page rides on the same socket (one socket per tab): while it is on show it subscribes
+// (subscribeWall), and the socket is opened again as /ws?wall=<slug>&after=<newest event id>, so
+// the server resumes the Wall from what the page has. The page hears the Wall's events and the
+// connection's state; when it goes, the socket is opened again without the Wall.
 import { getJson } from './api.js';
 import { h } from './dom.js';
 import { onSessionChange } from './session.js';
@@ -12,6 +17,38 @@ const MAX_DELAY_MS = 30000;
 let unread = 0;
 const listeners = new Set();
 let announcer = null;
+
+// The Wall subscription (at most one: the page on show), and the hook that reopens the socket
+// for it (set by installLive).
+let wallSub = null;
+let reopen = null;
+const WALL_TYPES = new Set(['wall_resume', 'wall_message', 'wall_removed', 'wall_reactions', 'wall_presence', 'wall_hours']);
+
+/**
+ * Follow a network's Wall on the tab's socket.
+ * @param {{slug: string, after: () => (number|null), onEvent: (msg: any) => void,
+ *   onState: (state: 'connecting'|'live'|'reconnecting'|'closed'|'stopped', info?: {delayMs?: number, opened?: boolean, code?: number}) => void}} sub
+ *   after: the newest event id the page holds (asked at every connect); onEvent: the Wall's
+ *   events (wall_*) of this network; onState: 'connecting', 'live' (open), 'reconnecting' (the
+ *   socket dropped: the next try in delayMs; opened false when it never opened; code: the close
+ *   code, 1008 when the server refused the Wall's resume), 'closed' (the
+ *   session ended: sign in again), 'stopped' (signed out)
+ * @returns {() => void} unsubscribe (the socket reopens without the Wall)
+ */
+export function subscribeWall(sub) {
+  wallSub = sub;
+  reopen?.();
+  return () => {
+    if (wallSub !== sub) return;
+    wallSub = null;
+    reopen?.();
+  };
+}
+
+/** Try to connect again now (a "Try now" button while reconnecting). */
+export function reconnectNow() {
+  reopen?.({ onlyIfDown: true });
+}
 
 /** The unread count as last known. */
 export function unreadCount() {
@@ -96,6 +133,7 @@ function describe(n) {
     case 'reply':
       return `${who} replied to${title || ' your topic'}`;
     case 'comment':
+      if (n?.link?.kind === 'wall_message') return `${who} replied to your message on the Wall`;
       return `${who} commented on${title || ' your post'}`;
     case 'mention':
       return `${who} mentioned you`;
@@ -128,23 +166,55 @@ export function installLive(host) {
       .then((d) => setUnreadCount(d?.unread_count))
       .catch(() => {});
 
+  // Close a socket this tab no longer uses. One still connecting is closed once it opens:
+  // closing it mid-handshake makes the browser log an error.
+  const retire = (ws) => {
+    if (!ws) return;
+    if (ws.readyState === WebSocket.CONNECTING) ws.addEventListener('open', () => ws.close(1000), { once: true });
+    else ws.close(1000);
+  };
+
+  const wallState = (state, info) => {
+    try {
+      wallSub?.onState(state, info);
+    } catch (err) {
+      console.error(err);
+    }
+  };
+
+  /** /ws, or /ws?wall=<slug>&after=<id> while the Wall is on show. */
+  const address = () => {
+    const base = `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/ws`;
+    if (!wallSub) return base;
+    const q = new URLSearchParams({ wall: wallSub.slug });
+    const after = wallSub.after();
+    if (Number.isSafeInteger(after) && after >= 0) q.set('after', String(after));
+    return `${base}?${q}`;
+  };
+
   const connect = () => {
     clearTimeout(timer);
     timer = null;
     if (stopped || socket) return;
     let ws;
+    wallState('connecting');
     try {
-      ws = new WebSocket(`${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/ws`);
+      ws = new WebSocket(address());
     } catch {
-      schedule();
+      schedule(false);
       return;
     }
     socket = ws;
+    let opened = false;
     ws.addEventListener('open', () => {
+      if (socket !== ws) return; // retired while connecting (see retire)
+      opened = true;
       attempt = 0;
       refreshCount(); // anything that arrived while away
+      wallState('live');
     });
     ws.addEventListener('message', (event) => {
+      if (socket !== ws) return;
       let msg;
       try {
         msg = JSON.parse(event.data);
@@ -160,25 +230,53 @@ export function installLive(host) {
       } else if (msg?.type === 'staff_message') {
         announce(`New message from the team (${typeof msg.message?.from === 'string' ? msg.message.from : 'staff'})`);
       }
+      if (WALL_TYPES.has(msg?.type) && wallSub && socket === ws && (typeof msg.network !== 'string' || msg.network === wallSub.slug)) {
+        try {
+          wallSub.onEvent(msg);
+        } catch (err) {
+          console.error(err);
+        }
+      }
       // Pages that show live lists (the queue, cases) refresh themselves on these.
       document.dispatchEvent(new CustomEvent('harbour:live', { detail: msg }));
     });
     ws.addEventListener('close', (event) => {
-      if (socket === ws) socket = null;
+      // A socket closed on purpose (to reopen it for the Wall, or on sign-out) is no news.
+      if (socket !== ws) return;
+      socket = null;
       if (event.code === 4001) {
         stopped = true; // the session ended: wait for the next sign-in
+        wallState('closed');
         return;
       }
-      schedule();
+      schedule(opened, event.code);
     });
   };
 
-  const schedule = () => {
+  const schedule = (opened = true, code = 0) => {
     if (stopped || timer) return;
     const base = Math.min(MAX_DELAY_MS, MIN_DELAY_MS * 2 ** attempt);
     attempt += 1;
     const delay = Math.round(base / 2 + Math.random() * (base / 2));
     timer = setTimeout(connect, delay);
+    wallState('reconnecting', { delayMs: delay, opened, code });
+  };
+
+  // Open the socket again now (for a Wall subscription, or its end). onlyIfDown: only when it
+  // is waiting to reconnect (a "Try now" button).
+  reopen = ({ onlyIfDown = false } = {}) => {
+    if (stopped) {
+      // Not signed in (yet), or the session ended: the Wall page says so.
+      if (userId === null) return;
+      wallState('closed');
+      return;
+    }
+    if (onlyIfDown && socket) return;
+    const ws = socket;
+    socket = null;
+    retire(ws);
+    attempt = 0;
+    connect();
   };
 
   const stop = () => {
@@ -187,7 +285,8 @@ export function installLive(host) {
     timer = null;
     const ws = socket;
     socket = null;
-    ws?.close(1000);
+    retire(ws);
+    wallState('stopped');
   };
 
   onSessionChange((state) => {

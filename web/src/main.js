@@ -41,6 +41,7 @@ import { resourceEditPage } from './pages/resource-edit.js';
 import { resourceItemPage } from './pages/resource-item.js';
 import { resourcesPage } from './pages/resources.js';
 import { searchPage } from './pages/search.js';
+import { wallPage } from './pages/wall.js';
 
 function installSkipLink() {
   // Move focus to <main> (not just scroll), so the next Tab starts inside the content.
@@ -86,6 +87,7 @@ function boot() {
       '/forums/category': forumCategoryPage,
       '/forums/topic': forumTopicPage,
       '/forums/new-topic': newTopicPage,
+      '/wall': wallPage,
       '/posts/edit': postEditPage,
       '/blog': blogPage,
       '/blog/new': blogNewPage,

@@ -73,22 +73,26 @@ export function postHref(post) {
       return `/blog/post?id=${id}`;
     case 'blog_comment':
       return parent ? `/blog/post?id=${parent}#post-${id}` : '/blog';
+    case 'wall_message':
+    case 'wall_reply':
+      return `/wall?network=${encodeURIComponent(str(post.network) || 'default')}#post-${id}`;
     default:
       return '/';
   }
 }
 
-/** Where a {kind, id} link of a notification or search result goes. */
-export function linkHref(link) {
+/** Where a {kind, id} link of a notification or search result goes (network: its community's slug). */
+export function linkHref(link, network = '') {
   const id = int(link?.id);
   if (id === null) return null;
+  if (link.kind === 'wall_message') return `/wall?network=${encodeURIComponent(str(network) || 'default')}#post-${id}`;
   if (link.kind === 'topic') return `/forums/topic?id=${id}`;
   if (link.kind === 'blog_post') return `/blog/post?id=${id}`;
   if (link.kind === 'resource') return `/resources/item?id=${id}`;
   return null;
 }
 
-const KIND_WORDS = { topic: 'Topic', reply: 'Reply', blog_post: 'Blog post', blog_comment: 'Comment' };
+const KIND_WORDS = { topic: 'Topic', reply: 'Reply', blog_post: 'Blog post', blog_comment: 'Comment', wall_message: 'Wall message', wall_reply: 'Wall reply' };
 export function kindWords(kind) {
   return KIND_WORDS[kind] || 'Post';
 }
@@ -247,10 +251,14 @@ function reasonForm({ id, label, hint, button, warning, send }) {
 /**
  * A post as an <article>.
  * @param {any} post
- * @param {{session: any, heading?: 'h2'|'h3'|null, showTitle?: boolean, refresh?: () => void,
- *   editable?: boolean}} o heading: the element for the author line (null: a paragraph, when the
- *   page's h1 is the post's title); refresh: show the page again (after a mute); editable: show Edit
- *   and Delete (not on moderation pages)
+ * @param {{session: any, heading?: 'h2'|'h3'|'h4'|null, showTitle?: boolean, refresh?: () => void,
+ *   editable?: boolean, actions?: Node[], onGone?: (post: any) => void,
+ *   hideWords?: {summary: string, button: string, hint: string}, deleteQuestion?: string, reportLabel?: string}} o
+ *   heading: the element for the author line (null: a paragraph, when the page's h1 is the
+ *   post's title); refresh: show the page again (after a mute); editable: show Edit and Delete
+ *   (not on moderation pages); actions: more items at the start of the action list (the Wall's
+ *   Reply); onGone: called instead of showing the post again once its author deleted it or a
+ *   moderator hid it (the Wall removes it); hideWords, deleteQuestion, reportLabel: other words
  */
 export function renderPost(post, o) {
   const session = o.session;
@@ -345,8 +353,12 @@ function reasonLine(post) {
 
 function actionsBlock(post, o) {
   const { article, mine, staffViewer, author, id, state } = o;
-  const items = [];
+  const items = [...(o.actions || [])];
   const swap = (next) => {
+    if (o.onGone && next && typeof next === 'object' && (next.state === 'deleted' || next.state === 'hidden')) {
+      o.onGone(next);
+      return;
+    }
     if (next && typeof next === 'object') {
       const fresh = renderPost(next, o);
       article.replaceWith(fresh);
@@ -364,7 +376,7 @@ function actionsBlock(post, o) {
       const yes = h('button', { class: 'nhsuk-button nhsuk-button--warning nhsuk-button--small', type: 'button', text: 'Yes, delete it' });
       const no = h('button', { class: 'nhsuk-button nhsuk-button--secondary nhsuk-button--small', type: 'button', text: 'Cancel' });
       const problem = h('p', { class: 'nhsuk-error-message harbour-inline-problem', role: 'alert' });
-      const q = h('p', { class: 'harbour-post__question', tabindex: '-1', text: 'Delete this post? Others will see that it was deleted.' });
+      const q = h('p', { class: 'harbour-post__question', tabindex: '-1', text: o.deleteQuestion || 'Delete this post? Others will see that it was deleted.' });
       no.addEventListener('click', () => {
         confirmArea.replaceChildren();
         del.focus();
@@ -400,19 +412,20 @@ function actionsBlock(post, o) {
   }
   // Reporting: anyone who can read it but its author. Who reported is never shown to the author.
   if (o.editable !== false && !mine && o.session && state === 'published' && id !== null) {
-    items.push(details('Report this post', reportForm(id), { class: 'nhsuk-details harbour-post__report' }));
+    items.push(details(o.reportLabel || 'Report this post', reportForm(id), { class: 'nhsuk-details harbour-post__report' }));
   }
   const staffTools = [];
   if (staffViewer && (state === 'published' || state === 'hidden')) {
     const hiding = state === 'published';
+    const words = hiding && o.hideWords ? o.hideWords : null;
     staffTools.push(
       details(
-        hiding ? 'Hide this post (moderators)' : 'Show this post again (moderators)',
+        words ? words.summary : hiding ? 'Hide this post (moderators)' : 'Show this post again (moderators)',
         reasonForm({
           id: `${hiding ? 'hide' : 'unhide'}-reason-${id}`,
           label: 'Reason',
-          hint: hiding ? 'The author will see this reason. It is kept in the audit log.' : 'Kept in the audit log.',
-          button: hiding ? 'Hide post' : 'Show post again',
+          hint: words ? words.hint : hiding ? 'The author will see this reason. It is kept in the audit log.' : 'Kept in the audit log.',
+          button: words ? words.button : hiding ? 'Hide post' : 'Show post again',
           warning: hiding,
           send: async (reason) => swap((await postJson(`/posts/${id}/${hiding ? 'hide' : 'unhide'}`, { reason }))?.post),
         }),

@@ -17,6 +17,7 @@ export function notificationText(n) {
     case 'reply':
       return `${who} replied to${inWhere || ' your topic'}`;
     case 'comment':
+      if (n.link?.kind === 'wall_message') return `${who} replied to your message on the Wall`;
       return `${who} commented on${inWhere || ' your post'}`;
     case 'mention':
       return `${who} mentioned you in${inWhere || ' a post'}`;
@@ -60,7 +61,7 @@ function show(page, before, data) {
   const markAll = h('button', { class: 'nhsuk-button nhsuk-button--secondary', type: 'button', id: 'notifications-read-all', text: 'Mark all as read' });
   markAll.hidden = unread === 0;
   const rows = items.map((n) => {
-    const href = linkHref(n.link);
+    const href = linkHref(n.link, n.network?.slug);
     const isUnread = n.read !== true;
     const when = formatDateTime(n.created_at);
     const li = h(
