@@ -157,7 +157,11 @@ Computed compute(store::Connection& c, std::int64_t network_id, TimePoint now) {
   const auto local = date::floor<minutes>(zone->to_local(*out.next_change));
   const auto day = date::floor<days>(local);
   const auto clock = date::format("%H:%M", local);
-  if (out.open) {
+  // Open around the clock as far as we look (24/7 hours): no closing time worth naming.
+  const bool no_end_in_sight = out.open && day >= today + days(kSearchDays);
+  if (no_end_in_sight) {
+    out.summary = "Moderators are here now";
+  } else if (out.open) {
     if (day == today + days(1) && local == day) {
       out.summary = "Moderators are here until midnight";
     } else {

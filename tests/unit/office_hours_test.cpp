@@ -239,6 +239,13 @@ TEST_F(OfficeHoursTest, HoursThroughMidnightAreOneStretch) {
   EXPECT_EQ(s.summary, "Moderators are here until 08:00 tomorrow");
 }
 
+TEST_F(OfficeHoursTest, OpenAroundTheClockNamesNoClosingTime) {
+  for (int d = 1; d <= 7; ++d) hours(empty_, d, "00:00", "24:00");
+  const auto s = status(empty_, "2026-03-04T10:00:00Z");
+  EXPECT_TRUE(s.open);
+  EXPECT_EQ(s.summary, "Moderators are here now");
+}
+
 TEST_F(OfficeHoursTest, NoHoursSaysSoAndHasNoNextChange) {
   const auto s = status(empty_, "2026-01-07T12:00:00Z");
   EXPECT_FALSE(s.open);
