@@ -4,16 +4,20 @@
 //
 // Only 127.0.0.1 is contacted: any other request is blocked and recorded, and the quick-exit
 // site is answered locally. axe-core is served from node_modules at a same-origin path, so the
-// strict CSP (script-src 'self') stays on while it runs.
+// strict CSP (script-src 'self') stays on while it runs. Every WebSocket frame a page receives is
+// checked against schema/api/ws-events.schema.json (ajv, JSON Schema 2020-12); a frame that does
+// not match is a problem like a console error.
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { chromium } from 'playwright-core';
 
 export const here = path.dirname(fileURLToPath(import.meta.url));
@@ -197,8 +201,38 @@ export async function newContext(browser, externalRequests, options = {}) {
   return context;
 }
 
+const wsEventSchema = JSON.parse(readFileSync(path.join(repo, 'schema', 'api', 'ws-events.schema.json'), 'utf8'));
+const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false });
+addFormats(ajv);
+const validateWsEvent = ajv.compile(wsEventSchema);
+// One validator per event type, for errors that name what is wrong with that type only.
+const validatorOfType = new Map(
+  wsEventSchema.oneOf.map((branch, i) => [
+    branch.properties.type.const,
+    ajv.compile({ $id: `${wsEventSchema.$id.replace(/\.json$/, "")}-${i}.json`, $defs: wsEventSchema.$defs, ...branch }),
+  ]),
+);
+export let wsFramesChecked = 0;
+
+/** Why a server-to-client WebSocket frame breaks the protocol's schema, or null when it is valid. */
+export function wsFrameProblem(payload) {
+  wsFramesChecked += 1;
+  let event;
+  try {
+    event = JSON.parse(typeof payload === 'string' ? payload : payload.toString('utf8'));
+  } catch {
+    return 'not JSON';
+  }
+  if (validateWsEvent(event)) return null;
+  const own = validatorOfType.get(event?.type);
+  if (!own) return `unknown type ${JSON.stringify(event?.type)}`;
+  own(event);
+  return `${event.type}: ${ajv.errorsText(own.errors)}`;
+}
+
 /**
- * A new page that records console errors, uncaught exceptions and CSP violations.
+ * A new page that records console errors, uncaught exceptions, CSP violations and WebSocket
+ * frames that break the event schema.
  * @param {import('playwright-core').BrowserContext} context
  * @param {{width: number, height: number}} [viewport]
  */
@@ -212,6 +246,12 @@ export async function openPage(context, viewport) {
     problems.push(`console error: ${msg.text()}${where ? ` (at ${where})` : ''}`);
   });
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('websocket', (ws) => {
+    ws.on('framereceived', ({ payload }) => {
+      const why = wsFrameProblem(payload);
+      if (why) problems.push(`WebSocket frame breaks schema/api/ws-events.schema.json: ${why}: ${String(payload).slice(0, 300)}`);
+    });
+  });
   // Quick exit goes to the neutral site: answer it here, so nothing leaves this machine.
   await page.route(`${EXIT_SITE}**`, (route) =>
     route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>Weather</title><h1>Weather</h1>' }),

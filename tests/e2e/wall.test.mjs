@@ -28,6 +28,7 @@ import {
   screenshot,
   startServer,
   totp,
+  wsFramesChecked,
 } from './support.mjs';
 
 const MEMBER = 'Demo Member';
@@ -503,5 +504,12 @@ if (!process.env.HARBOUR_BIN) {
     await notReloaded(page);
     assert.equal(await page.locator(`#wall-messages > li`, { hasText: missed }).count(), 1, 'once, not twice');
     await assertNoProblems(page, problems);
+  });
+
+  // openPage checks every frame a page receives against schema/api/ws-events.schema.json and
+  // reports a mismatch as a problem (each test above ends with assertNoProblems): this says the
+  // check really saw the Wall's traffic.
+  test('the Wall\'s WebSocket frames were all checked against the event schema', () => {
+    assert.ok(wsFramesChecked >= 20, `frames checked: ${wsFramesChecked}`);
   });
 });
