@@ -25,7 +25,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include <deque>
+#include <vector>
 #include <optional>
 #include <type_traits>
 
@@ -274,7 +274,7 @@ class WsSession : public live::Subscriber, public Closable, public std::enable_s
   live::OutboundQueue queue_;
   std::optional<UpgradeRequest> resume_request_;
   bool resuming_ = false;
-  std::deque<live::Payload> held_;  // live frames that arrived while the resume was read
+  std::vector<live::Payload> held_;  // live frames that arrived while the resume was read (a vector: no allocation while empty, unlike a deque)
   beast::flat_buffer in_;
   websocket::close_reason close_reason_;
   std::uint64_t id_;
