@@ -33,7 +33,14 @@ class OutboundQueue {
     frames_.pop_front();
   }
 
-  void clear() {
+  // keep_front: the front frame is being written right now (its buffer is in use until the
+  // write completes), so it stays; everything behind it goes.
+  void clear(bool keep_front = false) {
+    if (keep_front && !frames_.empty()) {
+      frames_.erase(frames_.begin() + 1, frames_.end());
+      bytes_ = frames_.front() ? frames_.front()->size() : 0;
+      return;
+    }
     frames_.clear();
     bytes_ = 0;
   }

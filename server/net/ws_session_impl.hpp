@@ -178,7 +178,7 @@ class WsSession : public live::Subscriber, public Closable, public std::enable_s
     if (ec) {
       // Closed by the peer, a timeout, a too-big message (Beast sent 1009) or bad UTF-8 (1007).
       open_ = false;
-      queue_.clear();
+      queue_.clear(/*keep_front=*/writing_);
       ctx_.hub.unsubscribe_all(this);
       return;
     }
@@ -241,7 +241,7 @@ class WsSession : public live::Subscriber, public Closable, public std::enable_s
       queue_.clear();
       return;
     }
-    queue_.pop();
+    if (!queue_.empty()) queue_.pop();
     if (pending_close_) return start_close();
     if (!queue_.empty()) do_write();
   }
@@ -252,7 +252,7 @@ class WsSession : public live::Subscriber, public Closable, public std::enable_s
     closing_ = true;
     expiry_.cancel();
     ctx_.hub.unsubscribe_all(this);
-    queue_.clear();
+    queue_.clear(/*keep_front=*/writing_);
     close_reason_ = std::move(reason);
     if (writing_) {
       pending_close_ = true;

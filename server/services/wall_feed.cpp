@@ -132,13 +132,17 @@ void WallFeed::publish_state() {
       open_seen_[n.id] = open;
       if (!listened) {
         presence_sent_.erase(n.id);
+        sockets_seen_.erase(n.id);
         continue;
       }
+      // Sent when it changed, and when more sockets joined (a new tab learns who is here too).
       auto text = wall_presence_json(c, hub_, n.id, n.slug, now).dump();
-      if (presence_sent_[n.id] != text) {
+      const auto sockets = hub_.subscriber_count(topic);
+      if (presence_sent_[n.id] != text || sockets > sockets_seen_[n.id]) {
         presence_sent_[n.id] = text;
         out.emplace_back(topic, live::make_payload(std::move(text)));
       }
+      sockets_seen_[n.id] = sockets;
     }
   });
   for (const auto& [topic, payload] : out) hub_.publish(topic, payload);

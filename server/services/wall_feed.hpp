@@ -7,6 +7,7 @@
 // (who is on its Wall) when it changed, and wall_hours when its office opens or closes.
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -59,6 +60,7 @@ class WallFeed {
   std::int64_t last_published_ = 0;
   std::map<std::int64_t, std::string> presence_sent_;  // network -> last wall_presence text
   std::map<std::int64_t, bool> open_seen_;             // network -> office open at the last tick
+  std::map<std::int64_t, std::size_t> sockets_seen_;   // network -> sockets on its Wall at the last tick
 };
 
 }  // namespace harbour::services

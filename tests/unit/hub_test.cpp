@@ -122,3 +122,48 @@ TEST(OutboundQueue, RefusesFramesBeyondTheByteLimitAndTracksBytes) {
   EXPECT_EQ(q.bytes(), 0u);
   EXPECT_TRUE(q.empty());
 }
+
+// A close while a frame is being written must not free that frame's buffer under the write.
+TEST(OutboundQueue, ClearingCanKeepTheFrameBeingWritten) {
+  OutboundQueue q(10, 1 << 20);
+  const auto writing = make_payload("being written");
+  q.push(writing);
+  q.push(make_payload("next"));
+  q.push(make_payload("after"));
+  q.clear(/*keep_front=*/true);
+  ASSERT_EQ(q.size(), 1u);
+  EXPECT_EQ(q.front(), writing);
+  EXPECT_EQ(q.bytes(), writing->size());
+  q.clear();
+  EXPECT_TRUE(q.empty());
+  EXPECT_EQ(q.bytes(), 0u);
+  q.clear(/*keep_front=*/true);  // nothing to keep
+  EXPECT_TRUE(q.empty());
+}
+
+// Presence counts people, not tabs.
+TEST(Hub, OwnersOfATopicAreDistinctPeople) {
+  class Owned final : public Subscriber {
+   public:
+    explicit Owned(std::int64_t id) : id_(id) {}
+    void deliver(const Payload&) override {}
+    void end(int, const std::string&) override {}
+    std::int64_t owner_id() const noexcept override { return id_; }
+
+   private:
+    std::int64_t id_;
+  };
+  Hub hub;
+  auto a1 = std::make_shared<Owned>(7);
+  auto a2 = std::make_shared<Owned>(7);
+  auto b = std::make_shared<Owned>(9);
+  auto nobody = std::make_shared<Owned>(0);
+  for (const auto& s : {std::shared_ptr<Subscriber>(a1), std::shared_ptr<Subscriber>(a2), std::shared_ptr<Subscriber>(b),
+                        std::shared_ptr<Subscriber>(nobody)}) {
+    hub.subscribe("wall:1", s);
+  }
+  EXPECT_EQ(hub.owners_of("wall:1"), (std::vector<std::int64_t>{7, 9}));
+  b.reset();  // a closed socket no longer counts
+  EXPECT_EQ(hub.owners_of("wall:1"), (std::vector<std::int64_t>{7}));
+  EXPECT_TRUE(hub.owners_of("wall:2").empty());
+}

@@ -229,7 +229,9 @@ TEST_F(WallTest, ManyWritersRacingArePublishedOnceEachInIdOrder) {
   std::set<std::int64_t> ids;
   for (std::size_t i = 0; i < got.size(); ++i) {
     ids.insert(got[i]["event_id"].get<std::int64_t>());
-    if (i > 0) EXPECT_LT(got[i - 1]["event_id"].get<std::int64_t>(), got[i]["event_id"].get<std::int64_t>());
+    if (i > 0) {
+      EXPECT_LT(got[i - 1]["event_id"].get<std::int64_t>(), got[i]["event_id"].get<std::int64_t>());
+    }
   }
   EXPECT_EQ(ids.size(), got.size());
 }
