@@ -254,7 +254,16 @@ TEST_F(ModerationApi, ApproveAndRejectAnswerWithTheItem) {
 TEST_F(ModerationApi, PolicyAndWatchedWordsRoundTrip) {
   auto r = call(Admin, "PUT", "/api/v1/networks/default/moderation/policy", R"({"mode":"post_moderate","first_posts":0})");
   ASSERT_EQ(r.status, 200) << r.body_view();
-  EXPECT_EQ(body_of(r)["policy"], json({{"mode", "post_moderate"}, {"first_posts", 0}}));
+  EXPECT_EQ(body_of(r)["policy"], json({{"mode", "post_moderate"}, {"first_posts", 0}, {"out_of_hours", "hold_all"},
+                                        {"case_response_minutes", 15}}));
+  r = call(Admin, "PUT", "/api/v1/networks/default/moderation/policy",
+           R"({"mode":"post_moderate","first_posts":0,"out_of_hours":"as_in_hours","case_response_minutes":20})");
+  ASSERT_EQ(r.status, 200) << r.body_view();
+  EXPECT_EQ(body_of(r)["policy"]["out_of_hours"], "as_in_hours");
+  EXPECT_EQ(body_of(r)["policy"]["case_response_minutes"], 20);
+  r = call(Admin, "PUT", "/api/v1/networks/default/moderation/policy",
+           R"({"mode":"post_moderate","first_posts":0,"case_response_minutes":2000})");
+  EXPECT_EQ(r.status, 400);
   EXPECT_EQ(body_of(call(Peer, "GET", "/api/v1/networks/default/moderation/policy", ""))["policy"]["mode"], "post_moderate");
   r = call(Admin, "PUT", "/api/v1/networks/default/moderation/policy", R"({"mode":"post_moderate","first_posts":500})");
   EXPECT_EQ(r.status, 400);
