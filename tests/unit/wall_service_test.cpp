@@ -253,6 +253,24 @@ TEST_F(WallTest, ResumeGivesExactlyWhatWasMissed) {
   EXPECT_TRUE(wall().events_after(&ben_, "default", 1'000'000)["reset"].get<bool>());
 }
 
+TEST_F(WallTest, ARiskMessageIsHeldOpensACaseAndShowsItsAuthorTheCrisisRoutes) {
+  const auto m = say(ann_, "Tonight I want to kill myself");
+  EXPECT_EQ(m.post.row.state, "held");
+  ASSERT_TRUE(m.decision.risk.has_value());  // the API answers moderation.crisis for the author alone
+  const auto cases = db_->read([&](store::Connection& c) {
+    auto& q = c.prepare("SELECT count(*) FROM safeguarding_cases WHERE post_id = ?1 AND tier = 'urgent'");
+    q.bind(1, m.post.row.id);
+    q.step();
+    const auto n = q.column_int64(0);
+    q.reset();
+    return n;
+  });
+  EXPECT_EQ(cases, 1);
+  settle();
+  EXPECT_TRUE(everyone_->stored().empty());  // other members never see it
+  EXPECT_EQ(staff_->of_type("wall_message").size(), 1u);
+}
+
 TEST_F(WallTest, MoreThanTheResumeHoldsAsksForAReload) {
   write([&](store::Connection& c) {
     store::NewPost p{.network_id = net_, .kind = "wall_message", .author_id = ann_.user_id, .author_role = "member",
