@@ -13,14 +13,15 @@ import { after, before, describe, test } from 'node:test';
 import {
   assertAccessible,
   assertNoProblems,
+  contextsFor,
   failedResponse as failed,
   focusedDescription,
   h1Text,
   launchBrowser,
-  newContext,
   openPage,
   runHarbour,
   screenshot,
+  signIn,
   startServer,
 } from './support.mjs';
 
@@ -36,8 +37,9 @@ let baseUrl = null;
 let browser = null;
 let adminLink = null;
 let memberLink = null;
-const contexts = [];
 const externalRequests = [];
+/** person(): a fresh browser context, one person with their own cookies; closeAll() closes them all. */
+const { person, closeAll } = contextsFor(() => browser, externalRequests);
 
 const url = (p) => new URL(p, baseUrl).href;
 
@@ -48,13 +50,6 @@ function localLink(text) {
   const printed = new URL(match[0]);
   assert.ok(printed.hash.length > 1, 'the token is in the #fragment');
   return new URL(printed.pathname + printed.hash, baseUrl).href;
-}
-
-/** A fresh browser context: one person with their own cookies. */
-async function person() {
-  const context = await newContext(browser, externalRequests);
-  contexts.push(context);
-  return context;
 }
 
 async function summaryState(page) {
@@ -80,13 +75,6 @@ async function headerPseudonym(page) {
   return (await who.textContent()).trim();
 }
 
-async function signIn(page, pseudonym, password) {
-  await page.locator('#sign-in-form').waitFor(WAIT);
-  await page.fill('#pseudonym', pseudonym);
-  await page.fill('#password', password);
-  await page.click('#sign-in-form button[type="submit"]');
-}
-
 // ---------------------------------------------------------------------------------------
 
 if (!process.env.HARBOUR_BIN) {
@@ -104,7 +92,7 @@ if (!process.env.HARBOUR_BIN) {
   });
 
   after(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
+    await closeAll();
     await browser?.close().catch(() => {});
     await server?.stop();
   });
@@ -226,19 +214,19 @@ if (!process.env.HARBOUR_BIN) {
     await assertAccessible(page, 'the sign-in page');
     await screenshot(page, 'sign-in.png');
 
-    await signIn(page, MEMBER, 'not the right password');
+    await signIn(page, null, MEMBER, 'not the right password', { wait: 'none' });
     const wrongPassword = await summaryState(page);
     assert.equal(wrongPassword.focused, true);
     await assertAccessible(page, 'the sign-in page after a wrong password');
     await screenshot(page, 'sign-in-failed.png');
     assert.equal(await page.locator('#password').inputValue(), '', 'the password field is emptied');
 
-    await signIn(page, 'Nobody Here', 'not the right password');
+    await signIn(page, null, 'Nobody Here', 'not the right password', { wait: 'none' });
     await page.waitForFunction(() => document.activeElement?.classList.contains('nhsuk-error-summary'));
     const unknownName = await summaryState(page);
     assert.equal(unknownName.text, wrongPassword.text, 'one message for a wrong name or a wrong password');
 
-    await signIn(page, MEMBER, PASSWORD);
+    await signIn(page, null, MEMBER, PASSWORD, { wait: 'none' });
     await page.waitForURL(url('/account'), WAIT);
     await page.locator('#account-pseudonym').waitFor(WAIT);
     assert.equal(await headerPseudonym(page), MEMBER);
@@ -250,8 +238,7 @@ if (!process.env.HARBOUR_BIN) {
     // A second device signs in.
     const other = await person();
     const second = await openPage(other);
-    await second.page.goto(url('/sign-in'));
-    await signIn(second.page, MEMBER, PASSWORD);
+    await signIn(second.page, url, MEMBER, PASSWORD, { wait: 'none' });
     await second.page.waitForURL(url('/'), WAIT);
     assert.equal(await headerPseudonym(second.page), MEMBER);
 
@@ -335,7 +322,7 @@ if (!process.env.HARBOUR_BIN) {
     let status = 0;
     for (let attempt = 1; attempt <= 10 && status !== 429; attempt += 1) {
       const reply = page.waitForResponse((r) => r.url().endsWith('/api/v1/session') && r.request().method() === 'POST', WAIT);
-      await signIn(page, 'Quiet Meadow', 'not the right password');
+      await signIn(page, null, 'Quiet Meadow', 'not the right password', { wait: 'none' });
       status = (await reply).status();
       await page.waitForFunction(() => document.activeElement?.classList.contains('nhsuk-error-summary'));
     }

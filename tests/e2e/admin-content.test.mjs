@@ -10,12 +10,14 @@ import { after, before, describe, test } from 'node:test';
 import {
   assertAccessible,
   assertNoProblems,
+  contextsFor,
   failedResponse as failed,
   h1Text,
+  keyOf,
   launchBrowser,
-  newContext,
   openPage,
   screenshot,
+  signIn,
   startServer,
   totp,
 } from './support.mjs';
@@ -28,21 +30,9 @@ const SPACE = 'Quiet corner';
 const WORD = 'testword';
 
 let browser = null;
-const contexts = [];
 const externalRequests = [];
-
-async function person() {
-  const context = await newContext(browser, externalRequests);
-  contexts.push(context);
-  return context;
-}
-
-async function signIn(page, pseudonym, password) {
-  await page.locator('#sign-in-form').waitFor(WAIT);
-  await page.fill('#pseudonym', pseudonym);
-  await page.fill('#password', password);
-  await page.click('#sign-in-form button[type="submit"]');
-}
+/** person(): a fresh browser context, one person with their own cookies; closeAll() closes them all. */
+const { person, closeAll } = contextsFor(() => browser, externalRequests);
 
 /** The error summary is shown, names `message`, and its link takes the focus to `fieldId`. */
 async function summaryPointsTo(page, message, fieldId) {
@@ -68,15 +58,13 @@ if (!process.env.HARBOUR_BIN) {
 
   before(async () => {
     [demo, browser] = await Promise.all([startServer({ args: ['--demo'] }), launchBrowser()]);
-    const keyLine = await demo.waitForStdout(/Demo Administrator \(admin\)\s+two-step key:/, 10_000);
-    adminKey = /two-step key:\s*([A-Z2-7 ]+)$/.exec(keyLine.trim())?.[1]?.trim();
-    assert.ok(adminKey, `a key in: ${keyLine}`);
+    adminKey = keyOf(await demo.waitForStdout(/Demo Administrator \(admin\)\s+two-step key:/, 10_000));
     password = /password for all: "([^"]+)"/.exec(await demo.waitForStdout(/password for all: "/, 10_000))[1];
     admin = await person();
   });
 
   after(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
+    await closeAll();
     await browser?.close().catch(() => {});
     await demo?.stop();
   });
@@ -86,7 +74,7 @@ if (!process.env.HARBOUR_BIN) {
     const here = '/admin/spaces?network=default';
     await page.goto(at(here));
     await page.waitForURL(at(`/sign-in?next=${encodeURIComponent(here)}`), WAIT);
-    await signIn(page, ADMIN, password);
+    await signIn(page, null, ADMIN, password, { wait: 'none' });
     await page.waitForURL(/\/sign-in\/two-step/, WAIT);
     await page.locator('#code').waitFor(WAIT);
     await page.fill('#code', totp(adminKey));
@@ -204,9 +192,7 @@ if (!process.env.HARBOUR_BIN) {
 
   test('a member finds the new space in the forums; a carer does not', { timeout: 60_000 }, async () => {
     const m = await openPage(await person());
-    await m.page.goto(at('/sign-in'));
-    await signIn(m.page, MEMBER, password);
-    await m.page.locator('#header-pseudonym', { hasText: MEMBER }).waitFor(WAIT);
+    await signIn(m.page, at, MEMBER, password, { wait: 'name' });
     await m.page.goto(at('/forums?network=default'));
     const card = m.page.locator('.harbour-category', { hasText: SPACE });
     await card.waitFor(WAIT);
@@ -216,9 +202,7 @@ if (!process.env.HARBOUR_BIN) {
     await assertNoProblems(m.page, m.problems);
 
     const c = await openPage(await person());
-    await c.page.goto(at('/sign-in'));
-    await signIn(c.page, CARER, password);
-    await c.page.locator('#header-pseudonym', { hasText: CARER }).waitFor(WAIT);
+    await signIn(c.page, at, CARER, password, { wait: 'name' });
     await c.page.goto(at('/forums?network=default'));
     await c.page.locator('.harbour-category').first().waitFor(WAIT);
     assert.equal(await c.page.locator('.harbour-category', { hasText: SPACE }).count(), 0, 'carers cannot read a members-only space');

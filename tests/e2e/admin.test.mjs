@@ -15,12 +15,15 @@ import { after, before, describe, test } from 'node:test';
 import {
   assertAccessible,
   assertNoProblems,
+  contextsFor,
   failedResponse as failed,
   h1Text,
+  keyOf,
   launchBrowser,
   newContext,
   openPage,
   screenshot,
+  signIn,
   startServer,
   totp,
 } from './support.mjs';
@@ -32,21 +35,9 @@ const WAIT = { timeout: 15_000 };
 const SECRET_KEY_RE = /hash|secret|token|password|totp|recovery|key/i;
 
 let browser = null;
-const contexts = [];
 const externalRequests = [];
-
-async function person() {
-  const context = await newContext(browser, externalRequests, { acceptDownloads: true });
-  contexts.push(context);
-  return context;
-}
-
-async function signIn(page, pseudonym, password) {
-  await page.locator('#sign-in-form').waitFor(WAIT);
-  await page.fill('#pseudonym', pseudonym);
-  await page.fill('#password', password);
-  await page.click('#sign-in-form button[type="submit"]');
-}
+/** person(): a fresh browser context, one person with their own cookies; closeAll() closes them all. */
+const { person, closeAll } = contextsFor(() => browser, externalRequests, { acceptDownloads: true });
 
 // ---------------------------------------------------------------------------------------
 // A fake of the agreed API, for a server that does not have it yet
@@ -137,9 +128,7 @@ if (!process.env.HARBOUR_BIN) {
 
   before(async () => {
     [demo, browser] = await Promise.all([startServer({ args: ['--demo'] }), launchBrowser()]);
-    const keyLine = await demo.waitForStdout(/Demo Administrator \(admin\)\s+two-step key:/, 10_000);
-    adminKey = /two-step key:\s*([A-Z2-7 ]+)$/.exec(keyLine.trim())?.[1]?.trim();
-    assert.ok(adminKey, `a key in: ${keyLine}`);
+    adminKey = keyOf(await demo.waitForStdout(/Demo Administrator \(admin\)\s+two-step key:/, 10_000));
     password = /password for all: "([^"]+)"/.exec(await demo.waitForStdout(/password for all: "/, 10_000))[1];
     // Without a session, an endpoint that exists answers 401 (or 403); one that does not, 404.
     const probe = await newContext(browser, externalRequests);
@@ -155,16 +144,14 @@ if (!process.env.HARBOUR_BIN) {
   });
 
   after(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
+    await closeAll();
     await browser?.close().catch(() => {});
     await demo?.stop();
   });
 
   test('the member signs in (for later)', async () => {
     const { page, problems } = await openPage(member);
-    await page.goto(at('/sign-in'));
-    await signIn(page, MEMBER, password);
-    await page.locator('#header-pseudonym', { hasText: MEMBER }).waitFor(WAIT);
+    await signIn(page, at, MEMBER, password, { wait: 'name' });
     assert.equal(await page.locator('#header-admin').count(), 0, 'no Administration link for members');
     await assertNoProblems(page, problems);
     await page.close();
@@ -174,7 +161,7 @@ if (!process.env.HARBOUR_BIN) {
     const { page, problems } = await openPage(admin);
     await page.goto(at('/admin/users'));
     await page.waitForURL(at(`/sign-in?next=${encodeURIComponent('/admin/users')}`), WAIT);
-    await signIn(page, ADMIN, password);
+    await signIn(page, null, ADMIN, password, { wait: 'none' });
     await page.waitForURL(/\/sign-in\/two-step/, WAIT);
     await page.locator('#code').waitFor(WAIT);
     await page.fill('#code', totp(adminKey));
@@ -228,7 +215,7 @@ if (!process.env.HARBOUR_BIN) {
       await m.page.goto(at('/account'));
       await m.page.waitForURL(/\/sign-in\?next=/, WAIT);
       await m.page.locator('#header-sign-in').waitFor(WAIT);
-      await signIn(m.page, MEMBER, password);
+      await signIn(m.page, null, MEMBER, password, { wait: 'none' });
       await m.page.locator('.nhsuk-error-summary').waitFor({ state: 'visible', ...WAIT });
       assert.match(await m.page.locator('.nhsuk-error-summary').innerText(), /suspended/i);
       await assertAccessible(m.page, 'signing in while suspended');
@@ -292,7 +279,7 @@ if (!process.env.HARBOUR_BIN) {
     await page.goto(at('/account'));
     // After the suspension the member was signed out: sign in again (restored now).
     await page.locator('#account-data-link, #sign-in-form').first().waitFor(WAIT);
-    if (await page.locator('#sign-in-form').count()) await signIn(page, MEMBER, password);
+    if (await page.locator('#sign-in-form').count()) await signIn(page, null, MEMBER, password, { wait: 'none' });
     await page.locator('#account-data-link').waitFor(WAIT);
     await page.click('#account-data-link');
     await page.waitForURL(at('/account/data'), WAIT);
@@ -361,8 +348,7 @@ if (!process.env.HARBOUR_BIN) {
     await screenshot(page, 'account-data-erased.png');
 
     if (realData) {
-      await page.goto(at('/sign-in'));
-      await signIn(page, MEMBER, password);
+      await signIn(page, at, MEMBER, password, { wait: 'none' });
       await page.locator('.nhsuk-error-summary').waitFor({ state: 'visible', ...WAIT });
       assert.equal(await page.locator('#header-sign-in').count(), 1);
     }

@@ -15,13 +15,14 @@ import { after, before, describe, test } from 'node:test';
 import {
   assertAccessible,
   assertNoProblems,
+  contextsFor,
   h1Text,
+  keyOf,
   launchBrowser,
-  newContext,
   openPage,
   screenshot,
+  signIn,
   startServer,
-  totp,
 } from './support.mjs';
 
 const MEMBER = 'Demo Member';
@@ -31,29 +32,9 @@ const WAIT = { timeout: 15_000 };
 const STAMP = Date.now().toString(36);
 
 let browser = null;
-const contexts = [];
 const externalRequests = [];
-
-async function person() {
-  const context = await newContext(browser, externalRequests);
-  contexts.push(context);
-  return context;
-}
-
-async function signIn(page, at, pseudonym, password, key = null) {
-  await page.goto(at('/sign-in'));
-  await page.locator('#sign-in-form').waitFor(WAIT);
-  await page.fill('#pseudonym', pseudonym);
-  await page.fill('#password', password);
-  await page.click('#sign-in-form button[type="submit"]');
-  if (key) {
-    await page.locator('#code').waitFor(WAIT);
-    await page.fill('#code', totp(key));
-    await page.click('#two-step-form button[type="submit"]');
-  }
-  await page.locator('#header-pseudonym', { hasText: pseudonym }).waitFor(WAIT);
-  await page.locator('#header-nav').waitFor(WAIT);
-}
+/** person(): a fresh browser context, one person with their own cookies; closeAll() closes them all. */
+const { person, closeAll } = contextsFor(() => browser, externalRequests);
 
 /** The first category (in the person's first network) where they may start a topic: its path. */
 async function postableCategory(page, at) {
@@ -91,15 +72,13 @@ if (!process.env.HARBOUR_BIN) {
 
   before(async () => {
     [demo, browser] = await Promise.all([startServer({ args: ['--demo'] }), launchBrowser()]);
-    const keyLine = await demo.waitForStdout(/Demo Clinician \(clinician\)\s+two-step key:/, 10_000);
-    clinicianKey = /two-step key:\s*([A-Z2-7 ]+)$/.exec(keyLine.trim())?.[1]?.trim();
-    assert.ok(clinicianKey, `a key in: ${keyLine}`);
+    clinicianKey = keyOf(await demo.waitForStdout(/Demo Clinician \(clinician\)\s+two-step key:/, 10_000));
     password = /password for all: "([^"]+)"/.exec(await demo.waitForStdout(/password for all: "/, 10_000))[1];
     [member, clinician, carer] = await Promise.all([person(), person(), person()]);
   });
 
   after(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
+    await closeAll();
     await browser?.close().catch(() => {});
     await demo?.stop();
   });
@@ -193,7 +172,7 @@ if (!process.env.HARBOUR_BIN) {
 
     // The clinician approves it in the moderation queue.
     const c = await openPage(clinician);
-    await signIn(c.page, at, CLINICIAN, password, clinicianKey);
+    await signIn(c.page, at, CLINICIAN, password, { key: clinicianKey });
     await c.page.locator('#nav-moderation').click();
     await c.page.waitForURL(/\/moderation/, WAIT);
     const item = c.page.locator('.harbour-queue-item', { hasText: topicTitle });

@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import path from 'node:path';
-import { assertAccessible, assertNoProblems, launchBrowser, newContext, openPage, screenshot, screenshots, startServer, totp } from './support.mjs';
+import { assertAccessible, assertNoProblems, contextsFor, keyOf, launchBrowser, openPage, screenshot, screenshots, signIn, startServer } from './support.mjs';
 
 const MEMBER = 'Demo Member';
 const VOLUNTEER = 'Demo Volunteer';
@@ -20,28 +20,9 @@ const WAIT = { timeout: 15_000 };
 const STAMP = Date.now().toString(36);
 
 let browser = null;
-const contexts = [];
 const externalRequests = [];
-
-async function person() {
-  const context = await newContext(browser, externalRequests);
-  contexts.push(context);
-  return context;
-}
-
-async function signIn(page, at, pseudonym, password, key = null) {
-  await page.goto(at('/sign-in'));
-  await page.locator('#sign-in-form').waitFor(WAIT);
-  await page.fill('#pseudonym', pseudonym);
-  await page.fill('#password', password);
-  await page.click('#sign-in-form button[type="submit"]');
-  if (key) {
-    await page.locator('#code').waitFor(WAIT);
-    await page.fill('#code', totp(key));
-    await page.click('#two-step-form button[type="submit"]');
-  }
-  await page.locator('#header-pseudonym', { hasText: pseudonym }).waitFor(WAIT);
-}
+/** person(): a fresh browser context, one person with their own cookies; closeAll() closes them all. */
+const { person, closeAll } = contextsFor(() => browser, externalRequests);
 
 /** The first category where this person may start a topic: its id. */
 async function postableCategory(page, at) {
@@ -69,13 +50,6 @@ async function startTopic(page, at, title, body, noteLabel = null) {
   await page.click('#topic button[type="submit"]');
 }
 
-const keyOf = async (demo, name) => {
-  const line = await demo.waitForStdout(new RegExp(`${name} \\(\\w+\\)\\s+two-step key:`), 10_000);
-  const key = /two-step key:\s*([A-Z2-7 ]+)$/.exec(line.trim())?.[1]?.trim();
-  assert.ok(key, `a key in: ${line}`);
-  return key;
-};
-
 if (!process.env.HARBOUR_BIN) {
   test('HARBOUR_BIN names the harbour binary', () => {
     assert.fail('HARBOUR_BIN is not set: run e.g. HARBOUR_BIN=build/release/harbour node --test tests/e2e/moderation-queue.test.mjs');
@@ -92,20 +66,20 @@ if (!process.env.HARBOUR_BIN) {
   async function clinicianPage() {
     if (!clinicianSession) {
       clinicianSession = await openPage(await person());
-      await signIn(clinicianSession.page, at, CLINICIAN, password, clinicianKey);
+      await signIn(clinicianSession.page, at, CLINICIAN, password, { key: clinicianKey, wait: 'name' });
     }
     return clinicianSession;
   }
 
   before(async () => {
     [demo, browser] = await Promise.all([startServer({ args: ['--demo'] }), launchBrowser()]);
-    clinicianKey = await keyOf(demo, CLINICIAN);
-    volunteerKey = await keyOf(demo, VOLUNTEER);
+    clinicianKey = keyOf(await demo.waitForStdout(new RegExp(`${CLINICIAN} \\(\\w+\\)\\s+two-step key:`), 10_000));
+    volunteerKey = keyOf(await demo.waitForStdout(new RegExp(`${VOLUNTEER} \\(\\w+\\)\\s+two-step key:`), 10_000));
     password = /password for all: "([^"]+)"/.exec(await demo.waitForStdout(/password for all: "/, 10_000))[1];
   });
 
   after(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
+    await closeAll();
     await browser?.close().catch(() => {});
     await demo?.stop();
   });
@@ -113,7 +87,7 @@ if (!process.env.HARBOUR_BIN) {
   test('a member reports a post; a moderator claims it and hides it; the author sees it hidden and reads a message from the team', { timeout: 150_000 }, async () => {
     // The author: a volunteer's topic is published at once.
     const author = await openPage(await person());
-    await signIn(author.page, at, VOLUNTEER, password, volunteerKey);
+    await signIn(author.page, at, VOLUNTEER, password, { key: volunteerKey, wait: 'name' });
     const title = `What helped on the hard mornings ${STAMP}`;
     await startTopic(author.page, at, title, 'Honestly, some of you just need to try harder. It is not that difficult.');
     await author.page.waitForURL(/\/forums\/topic\?id=\d+/, WAIT);
@@ -122,7 +96,7 @@ if (!process.env.HARBOUR_BIN) {
 
     // A member reports it: a reason is required, the note is optional.
     const member = await openPage(await person());
-    await signIn(member.page, at, MEMBER, password);
+    await signIn(member.page, at, MEMBER, password, { wait: 'name' });
     await member.page.goto(at(`/forums/topic?id=${topicId}`));
     const post = member.page.locator(`#post-${topicId}`);
     await post.waitFor(WAIT);
@@ -194,7 +168,7 @@ if (!process.env.HARBOUR_BIN) {
 
   test('a distressing post waits behind "Show this post" in the queue', { timeout: 120_000 }, async () => {
     const member = await openPage(await person());
-    await signIn(member.page, at, MEMBER, password);
+    await signIn(member.page, at, MEMBER, password, { wait: 'name' });
     const title = `A heavy week ${STAMP}`;
     await startTopic(member.page, at, title, 'This week has been heavy. I have been struggling to get up and the old thoughts are back.', 'Mentions suicidal thoughts');
     await member.page.locator('#topic-held').waitFor(WAIT);

@@ -6,7 +6,7 @@
 //   HARBOUR_BIN=/path/to/harbour node --test tests/e2e/office-hours.test.mjs
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { assertAccessible, assertNoProblems, h1Text, launchBrowser, newContext, openPage, screenshot, startServer, totp } from './support.mjs';
+import { assertAccessible, assertNoProblems, contextsFor, h1Text, keyOf, launchBrowser, openPage, screenshot, signIn, startServer, totp } from './support.mjs';
 
 const ADMIN = 'Demo Administrator';
 const MEMBER = 'Demo Member';
@@ -16,21 +16,9 @@ const WAIT = { timeout: 15_000 };
 const STATUS = /^(Moderators are here until 17:00\.|We are back at 09:00 (today|tomorrow|on Wednesday( \d{1,2} [A-Z][a-z]+)?)\. If you need help now, use Need urgent help\?)$/;
 
 let browser = null;
-const contexts = [];
 const externalRequests = [];
-
-async function person() {
-  const context = await newContext(browser, externalRequests);
-  contexts.push(context);
-  return context;
-}
-
-async function signIn(page, pseudonym, password) {
-  await page.locator('#sign-in-form').waitFor(WAIT);
-  await page.fill('#pseudonym', pseudonym);
-  await page.fill('#password', password);
-  await page.click('#sign-in-form button[type="submit"]');
-}
+/** person(): a fresh browser context, one person with their own cookies; closeAll() closes them all. */
+const { person, closeAll } = contextsFor(() => browser, externalRequests);
 
 /** YYYY-MM-DD `days` from now (UTC; a month ahead, a day either way does not matter). */
 function dayAhead(days) {
@@ -49,14 +37,12 @@ if (!process.env.HARBOUR_BIN) {
 
   before(async () => {
     [demo, browser] = await Promise.all([startServer({ args: ['--demo'] }), launchBrowser()]);
-    const keyLine = await demo.waitForStdout(/Demo Administrator \(admin\)\s+two-step key:/, 10_000);
-    adminKey = /two-step key:\s*([A-Z2-7 ]+)$/.exec(keyLine.trim())?.[1]?.trim();
-    assert.ok(adminKey, `a key in: ${keyLine}`);
+    adminKey = keyOf(await demo.waitForStdout(/Demo Administrator \(admin\)\s+two-step key:/, 10_000));
     password = /password for all: "([^"]+)"/.exec(await demo.waitForStdout(/password for all: "/, 10_000))[1];
   });
 
   after(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
+    await closeAll();
     await browser?.close().catch(() => {});
     await demo?.stop();
   });
@@ -66,7 +52,7 @@ if (!process.env.HARBOUR_BIN) {
     const here = '/admin/office-hours?network=default';
     await page.goto(at(here));
     await page.waitForURL(at(`/sign-in?next=${encodeURIComponent(here)}`), WAIT);
-    await signIn(page, ADMIN, password);
+    await signIn(page, null, ADMIN, password, { wait: 'none' });
     await page.waitForURL(/\/sign-in\/two-step/, WAIT);
     await page.locator('#code').waitFor(WAIT);
     await page.fill('#code', totp(adminKey));
@@ -134,7 +120,7 @@ if (!process.env.HARBOUR_BIN) {
     const { page, problems } = await openPage(await person());
     await page.goto(at('/forums?network=default'));
     await page.waitForURL(/\/sign-in/, WAIT);
-    await signIn(page, MEMBER, password);
+    await signIn(page, null, MEMBER, password, { wait: 'none' });
     await page.waitForURL(/\/forums/, WAIT);
     const line = page.locator('.harbour-office-status');
     await line.waitFor(WAIT);

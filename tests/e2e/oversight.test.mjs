@@ -15,14 +15,15 @@ import { after, before, describe, test } from 'node:test';
 import {
   assertAccessible,
   assertNoProblems,
+  contextsFor,
   failedResponse,
   h1Text,
+  keyOf,
   launchBrowser,
-  newContext,
   openPage,
   screenshot,
+  signIn,
   startServer,
-  totp,
 } from './support.mjs';
 
 const MEMBER = 'Demo Member';
@@ -33,29 +34,9 @@ const CSV_HEADER = 'week_start,members_active,posts,held,held_share,median_revie
 const WAIT = { timeout: 15_000 };
 
 let browser = null;
-const contexts = [];
 const externalRequests = [];
-
-async function person() {
-  const context = await newContext(browser, externalRequests, { acceptDownloads: true });
-  contexts.push(context);
-  return context;
-}
-
-async function signIn(page, at, pseudonym, password, key = null) {
-  await page.goto(at('/sign-in'));
-  await page.locator('#sign-in-form').waitFor(WAIT);
-  await page.fill('#pseudonym', pseudonym);
-  await page.fill('#password', password);
-  await page.click('#sign-in-form button[type="submit"]');
-  if (key) {
-    await page.locator('#code').waitFor(WAIT);
-    await page.fill('#code', totp(key));
-    await page.click('#two-step-form button[type="submit"]');
-  }
-  await page.locator('#header-pseudonym', { hasText: pseudonym }).waitFor(WAIT);
-  await page.locator('#header-nav').waitFor(WAIT);
-}
+/** person(): a fresh browser context, one person with their own cookies; closeAll() closes them all. */
+const { person, closeAll } = contextsFor(() => browser, externalRequests, { acceptDownloads: true });
 
 /** A JSON API call from inside the signed-in page (its cookie, its CSRF token). */
 async function api(page, method, path, body) {
@@ -79,13 +60,6 @@ async function liveEvent(page, detail) {
   await page.evaluate((d) => document.dispatchEvent(new CustomEvent('harbour:live', { detail: d })), detail);
 }
 
-const keyOf = async (demo, name) => {
-  const line = await demo.waitForStdout(new RegExp(`${name} \\(\\w+\\)\\s+two-step key:`), 10_000);
-  const key = /two-step key:\s*([A-Z2-7 ]+)$/.exec(line.trim())?.[1]?.trim();
-  assert.ok(key, `a key in: ${line}`);
-  return key;
-};
-
 if (!process.env.HARBOUR_BIN) {
   test('HARBOUR_BIN names the harbour binary', () => {
     assert.fail('HARBOUR_BIN is not set: run e.g. HARBOUR_BIN=build/release/harbour node --test tests/e2e/oversight.test.mjs');
@@ -105,7 +79,7 @@ if (!process.env.HARBOUR_BIN) {
   async function clinicianPage() {
     if (!clinician) {
       clinician = await openPage(await person());
-      await signIn(clinician.page, at, CLINICIAN, password, clinicianKey);
+      await signIn(clinician.page, at, CLINICIAN, password, { key: clinicianKey });
     }
     return clinician;
   }
@@ -119,8 +93,8 @@ if (!process.env.HARBOUR_BIN) {
 
   before(async () => {
     [demo, browser] = await Promise.all([startServer({ args: ['--demo'] }), launchBrowser()]);
-    clinicianKey = await keyOf(demo, CLINICIAN);
-    adminKey = await keyOf(demo, ADMIN);
+    clinicianKey = keyOf(await demo.waitForStdout(new RegExp(`${CLINICIAN} \\(\\w+\\)\\s+two-step key:`), 10_000));
+    adminKey = keyOf(await demo.waitForStdout(new RegExp(`${ADMIN} \\(\\w+\\)\\s+two-step key:`), 10_000));
     password = /password for all: "([^"]+)"/.exec(await demo.waitForStdout(/password for all: "/, 10_000))[1];
     member = await openPage(await person());
     await signIn(member.page, at, MEMBER, password);
@@ -133,14 +107,14 @@ if (!process.env.HARBOUR_BIN) {
   });
 
   after(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
+    await closeAll();
     await browser?.close().catch(() => {});
     await demo?.stop();
   });
 
   test('an administrator adds a flag word; a post with it is published and a moderator is asked to look', { timeout: 120_000 }, async () => {
     const a = await openPage(await person());
-    await signIn(a.page, at, ADMIN, password, adminKey);
+    await signIn(a.page, at, ADMIN, password, { key: adminKey });
     await a.page.goto(at(`/admin/moderation-settings?network=${network}`));
     await a.page.locator('#word-form').waitFor(WAIT);
     const flag = a.page.getByLabel('Publish, and ask a moderator to look', { exact: true });

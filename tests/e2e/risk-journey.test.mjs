@@ -13,13 +13,14 @@ import { after, before, describe, test } from 'node:test';
 import {
   assertAccessible,
   assertNoProblems,
+  contextsFor,
   h1Text,
+  keyOf,
   launchBrowser,
-  newContext,
   openPage,
   screenshot,
+  signIn,
   startServer,
-  totp,
 } from './support.mjs';
 
 const MEMBER = 'Demo Member';
@@ -34,35 +35,9 @@ const RISK_BODY = `I have been struggling for weeks and tonight I want to ${RISK
 const FIGURATIVE_BODY = 'Work is fine really, but this deadline is killing me. Any tips for staying calm before a big hand-in?';
 
 let browser = null;
-const contexts = [];
 const externalRequests = [];
-
-async function person() {
-  const context = await newContext(browser, externalRequests);
-  contexts.push(context);
-  return context;
-}
-
-function keyOf(line) {
-  const key = /two-step key:\s*([A-Z2-7 ]+)$/.exec(line.trim())?.[1]?.trim();
-  assert.ok(key, `a key in: ${line}`);
-  return key;
-}
-
-async function signIn(page, at, pseudonym, password, key = null) {
-  await page.goto(at('/sign-in'));
-  await page.locator('#sign-in-form').waitFor(WAIT);
-  await page.fill('#pseudonym', pseudonym);
-  await page.fill('#password', password);
-  await page.click('#sign-in-form button[type="submit"]');
-  if (key) {
-    await page.locator('#code').waitFor(WAIT);
-    await page.fill('#code', totp(key));
-    await page.click('#two-step-form button[type="submit"]');
-  }
-  await page.locator('#header-pseudonym', { hasText: pseudonym }).waitFor(WAIT);
-  await page.locator('#header-nav').waitFor(WAIT);
-}
+/** person(): a fresh browser context, one person with their own cookies; closeAll() closes them all. */
+const { person, closeAll } = contextsFor(() => browser, externalRequests);
 
 /** A JSON API GET from inside the signed-in page (its cookie). */
 async function apiGet(page, path) {
@@ -130,7 +105,7 @@ if (!process.env.HARBOUR_BIN) {
   });
 
   after(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
+    await closeAll();
     await browser?.close().catch(() => {});
     await demo?.stop();
   });
@@ -138,7 +113,7 @@ if (!process.env.HARBOUR_BIN) {
   test('a risk post shows the member the crisis screen, alerts the clinician live, and every step of the case is audited', { timeout: 200_000 }, async () => {
     // 1. The clinician waits on the list of cases; their live connection is open.
     const c = await openPage(await person());
-    await signIn(c.page, at, CLINICIAN, password, clinicianKey);
+    await signIn(c.page, at, CLINICIAN, password, { key: clinicianKey });
     await c.page.goto(at(`/cases?network=${NETWORK}`));
     await c.page.locator('#cases, #cases-empty').first().waitFor(WAIT);
     assert.match(await h1Text(c.page), /^Safeguarding cases/);
@@ -256,7 +231,7 @@ if (!process.env.HARBOUR_BIN) {
 
     // 4. The administrator finds each step in the audit log.
     const a = await openPage(await person());
-    await signIn(a.page, at, ADMIN, password, adminKey);
+    await signIn(a.page, at, ADMIN, password, { key: adminKey });
     for (const action of ['case.view', 'case.acknowledge', 'case.note', 'case.close']) {
       await a.page.goto(at(`/admin/audit?action=${action}`));
       const rows = a.page.locator(`#audit-table tbody tr[data-action="${action}"]`);

@@ -366,3 +366,67 @@ export function wrongCode(key) {
     if (!near.has(code)) return code;
   }
 }
+
+// ---------------------------------------------------------------------------------------
+// People: a browser context each, signing in, demo accounts' two-step keys
+
+const WAIT = { timeout: 15_000 };
+
+/**
+ * The people of one test file. `person()` opens a fresh browser context (newContext with
+ * `options`: one person with their own cookies); `closeAll()` closes every one of them (for
+ * after()).
+ * @param {import('playwright-core').Browser | (() => import('playwright-core').Browser)} browser
+ *   the browser, or a function that gives it (when it is launched later, in before())
+ * @param {string[]} externalRequests
+ * @param {object} [options] more browser context options, e.g. { acceptDownloads: true }
+ */
+export function contextsFor(browser, externalRequests, options = {}) {
+  const contexts = [];
+  return {
+    async person() {
+      const context = await newContext(typeof browser === 'function' ? browser() : browser, externalRequests, options);
+      contexts.push(context);
+      return context;
+    },
+    async closeAll() {
+      for (const context of contexts) await context.close().catch(() => {});
+    },
+  };
+}
+
+/**
+ * Sign in through the sign-in form: fill in the pseudonym and password and send them; with `key`,
+ * also answer the two-step step with the current code.
+ * @param {import('playwright-core').Page} page
+ * @param {string | ((path: string) => string) | null} url the sign-in page's URL, a function
+ *   from a path to a URL (called with '/sign-in'), or null when the page shows the form already
+ *   (for example after a redirect to /sign-in?next=...)
+ * @param {{key?: string | null, wait?: 'nav' | 'name' | 'none'}} [options] wait: until the
+ *   header names the person and shows the navigation ('nav', the default), until it names the
+ *   person ('name'), or not at all ('none': the caller checks what follows, such as an error or
+ *   the two-step page)
+ */
+export async function signIn(page, url, pseudonym, password, { key = null, wait = 'nav' } = {}) {
+  if (!['nav', 'name', 'none'].includes(wait)) throw new Error(`signIn: wait is 'nav', 'name' or 'none', not ${wait}`);
+  if (url) await page.goto(typeof url === 'function' ? url('/sign-in') : url);
+  await page.locator('#sign-in-form').waitFor(WAIT);
+  await page.fill('#pseudonym', pseudonym);
+  await page.fill('#password', password);
+  await page.click('#sign-in-form button[type="submit"]');
+  if (key) {
+    await page.locator('#code').waitFor(WAIT);
+    await page.fill('#code', totp(key));
+    await page.click('#two-step-form button[type="submit"]');
+  }
+  if (wait === 'none') return;
+  await page.locator('#header-pseudonym', { hasText: pseudonym }).waitFor(WAIT);
+  if (wait === 'nav') await page.locator('#header-nav').waitFor(WAIT);
+}
+
+/** The two-step key in a demo account's line of `serve --demo` output ("... two-step key: ABCD EFGH ..."). */
+export function keyOf(line) {
+  const key = /two-step key:\s*([A-Z2-7 ]+)$/.exec(line.trim())?.[1]?.trim();
+  assert.ok(key, `a key in: ${line}`);
+  return key;
+}

@@ -14,13 +14,15 @@ import {
   assertAccessible,
   assertNoProblems,
   base32Decode,
+  contextsFor,
   failedResponse as failed,
   focusedDescription,
   h1Text,
+  keyOf,
   launchBrowser,
-  newContext,
   openPage,
   screenshot,
+  signIn,
   startServer,
   totp,
   wrongCode,
@@ -44,14 +46,9 @@ test('the TOTP helper gives the RFC 6238 SHA-1 test vectors', () => {
 // ---------------------------------------------------------------------------------------
 
 let browser = null;
-const contexts = [];
 const externalRequests = [];
-
-async function person() {
-  const context = await newContext(browser, externalRequests);
-  contexts.push(context);
-  return context;
-}
+/** person(): a fresh browser context, one person with their own cookies; closeAll() closes them all. */
+const { person, closeAll } = contextsFor(() => browser, externalRequests);
 
 async function summaryState(page) {
   const summary = page.locator('.nhsuk-error-summary');
@@ -61,13 +58,6 @@ async function summaryState(page) {
     links: await summary.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href'))),
     focused: await page.evaluate(() => document.activeElement?.classList.contains('nhsuk-error-summary') ?? false),
   };
-}
-
-async function signIn(page, pseudonym, password) {
-  await page.locator('#sign-in-form').waitFor(WAIT);
-  await page.fill('#pseudonym', pseudonym);
-  await page.fill('#password', password);
-  await page.click('#sign-in-form button[type="submit"]');
 }
 
 async function headerTwoStep(page, text) {
@@ -95,9 +85,7 @@ if (!process.env.HARBOUR_BIN) {
 
   before(async () => {
     [demo, fresh, browser] = await Promise.all([startServer({ args: ['--demo'] }), startServer(), launchBrowser()]);
-    const keyLine = await demo.waitForStdout(/Demo Clinician \(clinician\)\s+two-step key:/, 10_000);
-    clinicianKey = /two-step key:\s*([A-Z2-7 ]+)$/.exec(keyLine.trim())?.[1]?.trim();
-    assert.ok(clinicianKey, `a key in: ${keyLine}`);
+    clinicianKey = keyOf(await demo.waitForStdout(/Demo Clinician \(clinician\)\s+two-step key:/, 10_000));
     const passwordLine = await demo.waitForStdout(/password for all: "/, 10_000);
     demoPassword = /password for all: "([^"]+)"/.exec(passwordLine)[1];
     const printed = new URL(LINK_RE.exec(await fresh.waitForStdout(LINK_RE, 10_000))[0]);
@@ -106,7 +94,7 @@ if (!process.env.HARBOUR_BIN) {
   });
 
   after(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
+    await closeAll();
     await browser?.close().catch(() => {});
     await Promise.all([demo?.stop(), fresh?.stop()]);
   });
@@ -119,7 +107,7 @@ if (!process.env.HARBOUR_BIN) {
     const { page, problems } = await openPage(clinician);
     await page.goto(at(INVITATIONS));
     await page.waitForURL(at(`/sign-in?next=${encodeURIComponent(INVITATIONS)}`), WAIT);
-    await signIn(page, CLINICIAN, demoPassword);
+    await signIn(page, null, CLINICIAN, demoPassword, { wait: 'none' });
 
     // The second step, then back to the invitations page.
     await page.waitForURL(at(`/sign-in/two-step?next=${encodeURIComponent(INVITATIONS)}`), WAIT);
@@ -327,7 +315,7 @@ if (!process.env.HARBOUR_BIN) {
     await page.locator('#header-sign-in').waitFor(WAIT);
     await page.goto(at('/staff/invitations'));
     await page.waitForURL(at(`/sign-in?next=${encodeURIComponent('/staff/invitations')}`), WAIT);
-    await signIn(page, ADMIN, ADMIN_PASSWORD);
+    await signIn(page, null, ADMIN, ADMIN_PASSWORD, { wait: 'none' });
     await page.waitForURL(at(`/sign-in/two-step?next=${encodeURIComponent('/staff/invitations')}`), WAIT);
     await page.locator('#two-step-switch').click();
     await page.locator('#recovery-code').waitFor(WAIT);

@@ -20,14 +20,15 @@ import { after, before, describe, test } from 'node:test';
 import {
   assertAccessible,
   assertNoProblems,
+  contextsFor,
   failedResponse as failed,
+  keyOf,
   launchBrowser,
-  newContext,
   openPage,
   runHarbour,
   screenshot,
+  signIn,
   startServer,
-  totp,
   wsFramesChecked,
 } from './support.mjs';
 
@@ -44,35 +45,9 @@ const LINK_RE = /https?:\/\/[^\s"']+\/join#[^\s"']+/;
 const WEEKDAYS = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
 
 let browser = null;
-const contexts = [];
 const externalRequests = [];
-
-async function person() {
-  const context = await newContext(browser, externalRequests);
-  contexts.push(context);
-  return context;
-}
-
-function keyOf(line) {
-  const key = /two-step key:\s*([A-Z2-7 ]+)$/.exec(line.trim())?.[1]?.trim();
-  assert.ok(key, `a key in: ${line}`);
-  return key;
-}
-
-async function signIn(page, at, pseudonym, password, key = null) {
-  await page.goto(at('/sign-in'));
-  await page.locator('#sign-in-form').waitFor(WAIT);
-  await page.fill('#pseudonym', pseudonym);
-  await page.fill('#password', password);
-  await page.click('#sign-in-form button[type="submit"]');
-  if (key) {
-    await page.locator('#code').waitFor(WAIT);
-    await page.fill('#code', totp(key));
-    await page.click('#two-step-form button[type="submit"]');
-  }
-  await page.locator('#header-pseudonym', { hasText: pseudonym }).waitFor(WAIT);
-  await page.locator('#header-nav').waitFor(WAIT);
-}
+/** person(): a fresh browser context, one person with their own cookies; closeAll() closes them all. */
+const { person, closeAll } = contextsFor(() => browser, externalRequests);
 
 /** A JSON API call from inside a signed-in page (its cookie and CSRF token). */
 async function api(page, method, path, body) {
@@ -194,11 +169,11 @@ if (!process.env.HARBOUR_BIN) {
     clinicianKey = keyOf(await demo.waitForStdout(new RegExp(`${CLINICIAN} \\(\\w+\\)\\s+two-step key:`), 10_000));
     password = /password for all: "([^"]+)"/.exec(await demo.waitForStdout(/password for all: "/, 10_000))[1];
     admin = await openPage(await person());
-    await signIn(admin.page, at, ADMIN, password, adminKey);
+    await signIn(admin.page, at, ADMIN, password, { key: adminKey });
   });
 
   after(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
+    await closeAll();
     await browser?.close().catch(() => {});
     await demo?.stop();
   });
@@ -238,7 +213,7 @@ if (!process.env.HARBOUR_BIN) {
     await peer.page.locator('#wall-connection[data-state="live"]').waitFor(WAIT);
 
     clinician = await openPage(await person());
-    await signIn(clinician.page, at, CLINICIAN, password, clinicianKey);
+    await signIn(clinician.page, at, CLINICIAN, password, { key: clinicianKey });
     assert.equal(await clinician.page.locator('#nav-wall').count(), 1, 'staff have the Wall in the navigation');
 
     await openWall(member.page, at);
