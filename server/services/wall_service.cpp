@@ -185,16 +185,9 @@ CreatedPost WallService::post(const Principal* who, const RequestMeta& meta, std
   post.parent_id = reply_to;
   post.network_id = where.network_id;
   post.author_role = author_role_in(*who, where.network_id);
-  // A quick feed invites quick bursts; a limit per person keeps it a conversation.
-  auto& limiter = where.staff ? staff_limit_ : member_limit_;
-  if (const auto wait = limiter.take("wall:" + std::to_string(who->user_id), std::chrono::steady_clock::now());
-      wait.count() > 0) {
-    throw AppError(ErrorKind::RateLimited, "rate_limited",
-                   "You are sending messages quickly. Please wait " + std::to_string(wait.count()) +
-                       " seconds and send it again; your text is still here.")
-        .retry_after(wait);
-  }
-  return commit_post_write(db_, {notifications_, cases_}, who, [&](store::Connection& c) {
+  // Whether this message may be written now: read first (a refused message must not use up the
+  // sender's rate limit), and again inside the write, where it counts.
+  const auto check = [&](store::Connection& c) {
     if (!where.staff) {
       const auto office = office_of(c, where.network_id, meta.now);
       if (!office.open) throw AppError(ErrorKind::Forbidden, "wall_closed", read_only_reason(office));
@@ -208,6 +201,19 @@ CreatedPost WallService::post(const Principal* who, const RequestMeta& meta, std
         throw AppError(ErrorKind::Conflict, "message_not_published", "Replies open once this message is on the Wall.");
       }
     }
+  };
+  db_.read([&](store::Connection& c) { check(c); });
+  // A quick feed invites quick bursts; a limit per person keeps it a conversation.
+  auto& limiter = where.staff ? staff_limit_ : member_limit_;
+  if (const auto wait = limiter.take("wall:" + std::to_string(who->user_id), std::chrono::steady_clock::now());
+      wait.count() > 0) {
+    throw AppError(ErrorKind::RateLimited, "rate_limited",
+                   "You are sending messages quickly. Please wait " + std::to_string(wait.count()) +
+                       " seconds and send it again; your text is still here.")
+        .retry_after(wait);
+  }
+  return commit_post_write(db_, {notifications_, cases_}, who, [&](store::Connection& c) {
+    check(c);
     return write_new_post(c, post, where.staff, std::nullopt, meta.now);
   });
 }

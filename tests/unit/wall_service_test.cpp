@@ -315,6 +315,10 @@ TEST_F(WallTest, CarersAreNotOnTheWallAndTheRateLimitHolds) {
   services::WallService limited(*db_, services_->notifications(), services_->cases(), hub_, {6, 30});
   services::PostInput in;
   in.body = "quick";
+  // A refused message does not use up the limit.
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(error_of([&] { limited.post(&ben_, meta(), "default", in, std::int64_t{999'999}); }), "post_not_found");
+  }
   limited.post(&ben_, meta(), "default", in, std::nullopt);
   limited.post(&ben_, meta(), "default", in, std::nullopt);
   try {
