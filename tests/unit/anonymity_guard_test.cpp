@@ -2,7 +2,6 @@
 // and ordinary writing (times, dates, money, years, helplines, book titles, @mentions of
 // pseudonyms) is left alone. Then the content check built on it: who may ask, the advice, and
 // that it never says anything about the risk lexicon.
-#include "core/app_error.hpp"
 #include "core/clock.hpp"
 #include "live/hub.hpp"
 #include "services/anonymity_guard.hpp"
@@ -13,11 +12,11 @@
 #include "store/connection.hpp"
 #include "store/database.hpp"
 #include "store/network_repo.hpp"
+#include "support/service_fixtures.hpp"
 #include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -164,15 +163,6 @@ TEST(AnonymityGuard, HugeOrStrangeInputIsHandled) {
 
 constexpr const char* kNow = "2026-03-01T10:00:00.000Z";
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const core::AppError& e) {
-    return e.code();
-  }
-  return "";
-}
-
 class ContentCheckTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -221,16 +211,16 @@ TEST_F(ContentCheckTest, NeverSaysAnythingAboutRisk) {
 
 TEST_F(ContentCheckTest, OnlyKeyHoldersOfTheNetworkMayAsk) {
   auto p = carer();
-  EXPECT_EQ(error_of([&] { services::check_content(*db_, nullptr, "default", "", "hi"); }), "sign_in_required");
-  EXPECT_EQ(error_of([&] { services::check_content(*db_, &p, "perinatal", "", "hi"); }), "network_not_found");
-  EXPECT_EQ(error_of([&] { services::check_content(*db_, &p, "nowhere", "", "hi"); }), "network_not_found");
+  EXPECT_EQ(test::error_code_of([&] { services::check_content(*db_, nullptr, "default", "", "hi"); }), "sign_in_required");
+  EXPECT_EQ(test::error_code_of([&] { services::check_content(*db_, &p, "perinatal", "", "hi"); }), "network_not_found");
+  EXPECT_EQ(test::error_code_of([&] { services::check_content(*db_, &p, "nowhere", "", "hi"); }), "network_not_found");
   p.memberships[0].active = false;
-  EXPECT_EQ(error_of([&] { services::check_content(*db_, &p, "default", "", "hi"); }), "account_suspended");
+  EXPECT_EQ(test::error_code_of([&] { services::check_content(*db_, &p, "default", "", "hi"); }), "account_suspended");
   services::Principal admin;
   admin.is_admin = true;
-  EXPECT_EQ(error_of([&] { services::check_content(*db_, &admin, "perinatal", "", "hi"); }), "second_factor_required");
+  EXPECT_EQ(test::error_code_of([&] { services::check_content(*db_, &admin, "perinatal", "", "hi"); }), "second_factor_required");
   admin.second_factor_done = true;
-  EXPECT_EQ(error_of([&] { services::check_content(*db_, &admin, "perinatal", "", "hi"); }), "");
+  EXPECT_EQ(test::error_code_of([&] { services::check_content(*db_, &admin, "perinatal", "", "hi"); }), "");
 }
 
 }  // namespace

@@ -1,7 +1,6 @@
 // Safeguarding cases through CaseService on a real database: deadlines in and out of office
 // hours, the state machine, who may act and close, isolation between networks, the audit row of
 // every step, and the live alert reaching clinicians on shift.
-#include "core/app_error.hpp"
 #include "core/clock.hpp"
 #include "live/hub.hpp"
 #include "services/audit_log.hpp"
@@ -15,12 +14,12 @@
 #include "store/database.hpp"
 #include "store/network_repo.hpp"
 #include "store/post_repo.hpp"
-#include "support/temp_dir.hpp"
+#include "support/database_fixture.hpp"
+#include "support/service_fixtures.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,33 +44,8 @@ class FixedClock final : public core::Clock {
   std::chrono::steady_clock::time_point steady_now() const override { return std::chrono::steady_clock::now(); }
 };
 
-class Recorder final : public live::Subscriber {
- public:
-  void deliver(const live::Payload& event) override { got.push_back(*event); }
-  void end(int, const std::string&) override {}
-  std::vector<std::string> got;
-};
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const core::AppError& e) {
-    return e.code();
-  }
-  return "";
-}
-
-class CaseServiceTest : public ::testing::Test {
+class CaseServiceTest : public test::DatabaseTest {
  protected:
-  template <class F>
-  auto write(F&& f) {
-    return db_->writer().run(std::forward<F>(f)).get();
-  }
-  template <class F>
-  auto read(F&& f) {
-    return db_->read(std::forward<F>(f));
-  }
-
   void SetUp() override {
     db_ = std::make_unique<store::Database>(store::Database::Options{.path = dir_.path() / "harbour.db", .max_readers = 2});
     services_ = std::make_unique<services::Services>(*db_, hub_, clock_, services::ServicesOptions{});
@@ -94,25 +68,11 @@ class CaseServiceTest : public ::testing::Test {
       clinician_b_ = user("Staff Birch", net_b_, "clinician", false);
       admin_ = user("Admin Cedar", std::nullopt, nullptr, true);
     });
-    member_p_ = principal(member_, "Quiet River", false, {{net_a_, Role::Member}});
-    peer_p_ = principal(peer_, "Kind Harbour", false, {{net_a_, Role::PeerSupporter}});
-    clin_a_p_ = principal(clinician_a_, "Staff Alder", false, {{net_a_, Role::Clinician}});
-    clin_b_p_ = principal(clinician_b_, "Staff Birch", false, {{net_b_, Role::Clinician}});
-    admin_p_ = principal(admin_, "Admin Cedar", true, {});
-  }
-
-  static Principal principal(std::int64_t id, const char* pseudonym, bool admin,
-                             std::vector<std::pair<std::int64_t, Role>> keys) {
-    Principal p;
-    p.user_id = id;
-    p.pseudonym = pseudonym;
-    p.is_admin = admin;
-    p.totp_enabled = true;
-    p.second_factor_done = true;
-    p.session_id = id;
-    p.session_ref = "sess" + std::to_string(id);
-    for (const auto& [net, role] : keys) p.memberships.push_back({net, "", "", role, true});
-    return p;
+    member_p_ = test::principal_with(member_, "Quiet River", {{net_a_, Role::Member}});
+    peer_p_ = test::principal_with(peer_, "Kind Harbour", {{net_a_, Role::PeerSupporter}});
+    clin_a_p_ = test::principal_with(clinician_a_, "Staff Alder", {{net_a_, Role::Clinician}});
+    clin_b_p_ = test::principal_with(clinician_b_, "Staff Birch", {{net_b_, Role::Clinician}});
+    admin_p_ = test::principal_with(admin_, "Admin Cedar", {}, /*admin=*/true);
   }
 
   services::RequestMeta meta() const { return {"192.0.2.7", clock_.now}; }
@@ -177,10 +137,8 @@ class CaseServiceTest : public ::testing::Test {
     });
   }
 
-  test::TempDir dir_;
   live::Hub hub_;
   FixedClock clock_;
-  std::unique_ptr<store::Database> db_;
   std::unique_ptr<services::Services> services_;
   std::unique_ptr<services::CaseService> cases_;
   std::int64_t net_a_ = 0, net_b_ = 0, cat_a_ = 0;
@@ -246,13 +204,13 @@ TEST_F(CaseServiceTest, ClinicianTakesACaseThroughEveryStateAndReopensIt) {
 
 TEST_F(CaseServiceTest, StepsOutOfOrderAreInvalidTransitionsAndChangeNothing) {
   const auto id = risk_case();
-  EXPECT_EQ(error_of([&] { cases_->contacted(&clin_a_p_, meta(), id, "Phoned."); }), "invalid_transition");
-  EXPECT_EQ(error_of([&] { cases_->close(&clin_a_p_, meta(), id, "Nothing to do."); }), "invalid_transition");
-  EXPECT_EQ(error_of([&] { cases_->reopen(&clin_a_p_, meta(), id, "No reason."); }), "invalid_transition");
+  EXPECT_EQ(test::error_code_of([&] { cases_->contacted(&clin_a_p_, meta(), id, "Phoned."); }), "invalid_transition");
+  EXPECT_EQ(test::error_code_of([&] { cases_->close(&clin_a_p_, meta(), id, "Nothing to do."); }), "invalid_transition");
+  EXPECT_EQ(test::error_code_of([&] { cases_->reopen(&clin_a_p_, meta(), id, "No reason."); }), "invalid_transition");
   cases_->acknowledge(&clin_a_p_, meta(), id);
-  EXPECT_EQ(error_of([&] { cases_->acknowledge(&clin_a_p_, meta(), id); }), "invalid_transition");
+  EXPECT_EQ(test::error_code_of([&] { cases_->acknowledge(&clin_a_p_, meta(), id); }), "invalid_transition");
   cases_->close(&clin_a_p_, meta(), id, "A figure of speech; no risk.");
-  EXPECT_EQ(error_of([&] { cases_->assign(&clin_a_p_, meta(), id, clinician_a2_); }), "invalid_transition");
+  EXPECT_EQ(test::error_code_of([&] { cases_->assign(&clin_a_p_, meta(), id, clinician_a2_); }), "invalid_transition");
   EXPECT_EQ(event_count(id), 2);
   EXPECT_EQ(audit_actions_for(id), (std::vector<std::string>{"case.acknowledge", "case.close"}));
 }
@@ -260,10 +218,10 @@ TEST_F(CaseServiceTest, StepsOutOfOrderAreInvalidTransitionsAndChangeNothing) {
 TEST_F(CaseServiceTest, ClosingNeedsAnOutcomeOfThreeTo2000Characters) {
   const auto id = risk_case();
   cases_->acknowledge(&clin_a_p_, meta(), id);
-  EXPECT_EQ(error_of([&] { cases_->close(&clin_a_p_, meta(), id, "  ok "); }), "invalid_outcome");
-  EXPECT_EQ(error_of([&] { cases_->close(&clin_a_p_, meta(), id, std::string(2001, 'a')); }), "invalid_outcome");
-  EXPECT_EQ(error_of([&] { cases_->close(&clin_a_p_, meta(), id, "bad \x01 byte"); }), "invalid_outcome");
-  EXPECT_EQ(error_of([&] { cases_->close(&clin_a_p_, meta(), id, "bad \xc3 utf8"); }), "invalid_utf8");
+  EXPECT_EQ(test::error_code_of([&] { cases_->close(&clin_a_p_, meta(), id, "  ok "); }), "invalid_outcome");
+  EXPECT_EQ(test::error_code_of([&] { cases_->close(&clin_a_p_, meta(), id, std::string(2001, 'a')); }), "invalid_outcome");
+  EXPECT_EQ(test::error_code_of([&] { cases_->close(&clin_a_p_, meta(), id, "bad \x01 byte"); }), "invalid_outcome");
+  EXPECT_EQ(test::error_code_of([&] { cases_->close(&clin_a_p_, meta(), id, "bad \xc3 utf8"); }), "invalid_utf8");
   EXPECT_EQ(read([&](store::Connection& c) { return store::find_case(c, id)->state; }), "acknowledged");
   EXPECT_EQ(cases_->close(&clin_a_p_, meta(), id, std::string(2000, 'a')).summary.state, "closed");
 }
@@ -273,10 +231,10 @@ TEST_F(CaseServiceTest, ClosingNeedsAnOutcomeOfThreeTo2000Characters) {
 TEST_F(CaseServiceTest, OnlyCliniciansClose) {
   const auto id = risk_case();
   cases_->acknowledge(&clin_a_p_, meta(), id);
-  EXPECT_EQ(error_of([&] { cases_->close(&peer_p_, meta(), id, "I think she is fine."); }), "not_allowed");
+  EXPECT_EQ(test::error_code_of([&] { cases_->close(&peer_p_, meta(), id, "I think she is fine."); }), "not_allowed");
   // Admins hold every staff capability, but closing a risk case is a clinician's judgement.
-  EXPECT_EQ(error_of([&] { cases_->close(&admin_p_, meta(), id, "Closing as admin."); }), "not_allowed");
-  EXPECT_EQ(error_of([&] { cases_->close(&member_p_, meta(), id, "Closing my own."); }), "not_allowed");
+  EXPECT_EQ(test::error_code_of([&] { cases_->close(&admin_p_, meta(), id, "Closing as admin."); }), "not_allowed");
+  EXPECT_EQ(test::error_code_of([&] { cases_->close(&member_p_, meta(), id, "Closing my own."); }), "not_allowed");
   EXPECT_EQ(read([&](store::Connection& c) { return store::find_case(c, id)->state; }), "acknowledged");
   EXPECT_EQ(cases_->close(&clin_a_p_, meta(), id, "Spoke with him; safe.").summary.state, "closed");
 }
@@ -288,8 +246,8 @@ TEST_F(CaseServiceTest, PeerSupportersSeeAndAddNotesButDoNotChangeState) {
   EXPECT_FALSE(d.can_close);
   EXPECT_EQ(cases_->list(&peer_p_, "default", std::nullopt, std::nullopt, clock_.now).cases.size(), 1u);
   cases_->note(&peer_p_, meta(), id, "She has posted like this before and was OK after a chat.", false);
-  EXPECT_EQ(error_of([&] { cases_->acknowledge(&peer_p_, meta(), id); }), "not_allowed");
-  EXPECT_EQ(error_of([&] { cases_->assign(&peer_p_, meta(), id, clinician_a_); }), "not_allowed");
+  EXPECT_EQ(test::error_code_of([&] { cases_->acknowledge(&peer_p_, meta(), id); }), "not_allowed");
+  EXPECT_EQ(test::error_code_of([&] { cases_->assign(&peer_p_, meta(), id, clinician_a_); }), "not_allowed");
   EXPECT_EQ(read([&](store::Connection& c) { return store::find_case(c, id)->state; }), "open");
 
   d = cases_->get(&clin_a_p_, meta(), id);
@@ -302,18 +260,18 @@ TEST_F(CaseServiceTest, PeerSupportersSeeAndAddNotesButDoNotChangeState) {
 
 TEST_F(CaseServiceTest, MembersMayNotSeeCases) {
   const auto id = risk_case();
-  EXPECT_EQ(error_of([&] { cases_->get(&member_p_, meta(), id); }), "not_allowed");
-  EXPECT_EQ(error_of([&] { cases_->list(&member_p_, "default", std::nullopt, std::nullopt, clock_.now); }), "not_allowed");
-  EXPECT_EQ(error_of([&] { cases_->get(nullptr, meta(), id); }), "sign_in_required");
+  EXPECT_EQ(test::error_code_of([&] { cases_->get(&member_p_, meta(), id); }), "not_allowed");
+  EXPECT_EQ(test::error_code_of([&] { cases_->list(&member_p_, "default", std::nullopt, std::nullopt, clock_.now); }), "not_allowed");
+  EXPECT_EQ(test::error_code_of([&] { cases_->get(nullptr, meta(), id); }), "sign_in_required");
 }
 
 TEST_F(CaseServiceTest, ACaseOfAnotherNetworkAnswersLikeOneThatDoesNotExist) {
   const auto id = risk_case();
-  EXPECT_EQ(error_of([&] { cases_->get(&clin_b_p_, meta(), id); }), "case_not_found");
-  EXPECT_EQ(error_of([&] { cases_->get(&clin_b_p_, meta(), id + 1000); }), "case_not_found");
-  EXPECT_EQ(error_of([&] { cases_->acknowledge(&clin_b_p_, meta(), id); }), "case_not_found");
-  EXPECT_EQ(error_of([&] { cases_->note(&clin_b_p_, meta(), id, "Looking in.", false); }), "case_not_found");
-  EXPECT_EQ(error_of([&] { cases_->list(&clin_b_p_, "default", std::nullopt, std::nullopt, clock_.now); }),
+  EXPECT_EQ(test::error_code_of([&] { cases_->get(&clin_b_p_, meta(), id); }), "case_not_found");
+  EXPECT_EQ(test::error_code_of([&] { cases_->get(&clin_b_p_, meta(), id + 1000); }), "case_not_found");
+  EXPECT_EQ(test::error_code_of([&] { cases_->acknowledge(&clin_b_p_, meta(), id); }), "case_not_found");
+  EXPECT_EQ(test::error_code_of([&] { cases_->note(&clin_b_p_, meta(), id, "Looking in.", false); }), "case_not_found");
+  EXPECT_EQ(test::error_code_of([&] { cases_->list(&clin_b_p_, "default", std::nullopt, std::nullopt, clock_.now); }),
             "network_not_found");
   EXPECT_TRUE(cases_->list(&clin_b_p_, "perinatal", std::nullopt, std::nullopt, clock_.now).cases.empty());
   EXPECT_EQ(event_count(id), 0);
@@ -322,9 +280,9 @@ TEST_F(CaseServiceTest, ACaseOfAnotherNetworkAnswersLikeOneThatDoesNotExist) {
 
 TEST_F(CaseServiceTest, AssignAcceptsOnlyAClinicianOfTheCasesNetwork) {
   const auto id = risk_case();
-  EXPECT_EQ(error_of([&] { cases_->assign(&clin_a_p_, meta(), id, member_); }), "invalid_owner");
-  EXPECT_EQ(error_of([&] { cases_->assign(&clin_a_p_, meta(), id, clinician_b_); }), "invalid_owner");
-  EXPECT_EQ(error_of([&] { cases_->assign(&clin_a_p_, meta(), id, 999999); }), "invalid_owner");
+  EXPECT_EQ(test::error_code_of([&] { cases_->assign(&clin_a_p_, meta(), id, member_); }), "invalid_owner");
+  EXPECT_EQ(test::error_code_of([&] { cases_->assign(&clin_a_p_, meta(), id, clinician_b_); }), "invalid_owner");
+  EXPECT_EQ(test::error_code_of([&] { cases_->assign(&clin_a_p_, meta(), id, 999999); }), "invalid_owner");
   const auto d = cases_->assign(&clin_a_p_, meta(), id, clinician_a2_);
   ASSERT_TRUE(d.summary.owner);
   EXPECT_EQ(d.summary.owner->id, clinician_a2_);
@@ -358,11 +316,11 @@ TEST_F(CaseServiceTest, EveryStepWritesItsEventAndItsAuditRow) {
 TEST_F(CaseServiceTest, PeerSupporterOpeningACaseIsAnEscalation) {
   const auto d = cases_->open(&peer_p_, meta(), "default", {member_, std::nullopt, "urgent", "Please look at this member."});
   EXPECT_EQ(audit_actions_for(d.summary.id), (std::vector<std::string>{"case.escalate"}));
-  EXPECT_EQ(error_of([&] { cases_->open(&peer_p_, meta(), "default", {peer_, std::nullopt, "urgent", "Staff?"}); }),
+  EXPECT_EQ(test::error_code_of([&] { cases_->open(&peer_p_, meta(), "default", {peer_, std::nullopt, "urgent", "Staff?"}); }),
             "invalid_member");
-  EXPECT_EQ(error_of([&] { cases_->open(&clin_a_p_, meta(), "default", {member_, std::nullopt, "high", "x"}); }),
+  EXPECT_EQ(test::error_code_of([&] { cases_->open(&clin_a_p_, meta(), "default", {member_, std::nullopt, "high", "x"}); }),
             "invalid_tier");
-  EXPECT_EQ(error_of([&] { cases_->open(&clin_b_p_, meta(), "perinatal", {member_, std::nullopt, "urgent", "x"}); }),
+  EXPECT_EQ(test::error_code_of([&] { cases_->open(&clin_b_p_, meta(), "perinatal", {member_, std::nullopt, "urgent", "x"}); }),
             "invalid_member");
 }
 
@@ -390,7 +348,7 @@ TEST_F(CaseServiceTest, ListPutsCasesPastTheirDeadlineFirst) {
 
   EXPECT_EQ(cases_->list(&clin_a_p_, "default", std::string("acknowledged"), std::nullopt, clock_.now).cases.size(), 1u);
   EXPECT_TRUE(cases_->list(&clin_a_p_, "default", std::string("closed"), std::nullopt, clock_.now).cases.empty());
-  EXPECT_EQ(error_of([&] { cases_->list(&clin_a_p_, "default", std::string("all"), std::nullopt, clock_.now); }),
+  EXPECT_EQ(test::error_code_of([&] { cases_->list(&clin_a_p_, "default", std::string("all"), std::nullopt, clock_.now); }),
             "invalid_query");
 }
 
@@ -398,18 +356,18 @@ TEST_F(CaseServiceTest, ListPutsCasesPastTheirDeadlineFirst) {
 
 TEST_F(CaseServiceTest, AlertReachesAClinicianOnShiftAndTheStaffTopic) {
   on_shift(clinician_a_, "2026-03-04T09:00:00.000Z", "2026-03-04T17:00:00.000Z");
-  auto on = std::make_shared<Recorder>();
-  auto off = std::make_shared<Recorder>();
-  auto staff = std::make_shared<Recorder>();
+  auto on = std::make_shared<test::RecordingSubscriber>();
+  auto off = std::make_shared<test::RecordingSubscriber>();
+  auto staff = std::make_shared<test::RecordingSubscriber>();
   hub_.subscribe("user:" + std::to_string(clinician_a_), on);
   hub_.subscribe("user:" + std::to_string(clinician_a2_), off);
   hub_.subscribe("staff:" + std::to_string(net_a_), staff);
 
   const auto id = risk_case();
-  ASSERT_EQ(on->got.size(), 1u);
-  EXPECT_TRUE(off->got.empty());
-  ASSERT_EQ(staff->got.size(), 1u);
-  const auto event = nlohmann::json::parse(on->got[0]);
+  ASSERT_EQ(on->events().size(), 1u);
+  EXPECT_TRUE(off->events().empty());
+  ASSERT_EQ(staff->events().size(), 1u);
+  const auto event = nlohmann::json::parse(on->events()[0]);
   EXPECT_EQ(event["type"], "case_opened");
   EXPECT_EQ(event["case"]["id"], id);
   EXPECT_EQ(event["case"]["network"], "default");
@@ -421,20 +379,20 @@ TEST_F(CaseServiceTest, AlertReachesAClinicianOnShiftAndTheStaffTopic) {
 TEST_F(CaseServiceTest, AlertDoesNotReachAClinicianOffShiftOrAPeerOnShift) {
   on_shift(clinician_a_, "2026-03-04T12:00:00.000Z", "2026-03-04T17:00:00.000Z");  // later today
   on_shift(peer_, "2026-03-04T09:00:00.000Z", "2026-03-04T17:00:00.000Z");
-  auto clinician = std::make_shared<Recorder>();
-  auto peer = std::make_shared<Recorder>();
+  auto clinician = std::make_shared<test::RecordingSubscriber>();
+  auto peer = std::make_shared<test::RecordingSubscriber>();
   hub_.subscribe("user:" + std::to_string(clinician_a_), clinician);
   hub_.subscribe("user:" + std::to_string(peer_), peer);
   risk_case();
-  EXPECT_TRUE(clinician->got.empty());
-  EXPECT_TRUE(peer->got.empty());
+  EXPECT_TRUE(clinician->events().empty());
+  EXPECT_TRUE(peer->events().empty());
 }
 
 TEST_F(CaseServiceTest, AlertForACaseThatDoesNotExistPublishesNothingAndDoesNotThrow) {
-  auto staff = std::make_shared<Recorder>();
+  auto staff = std::make_shared<test::RecordingSubscriber>();
   hub_.subscribe("staff:" + std::to_string(net_a_), staff);
   cases_->alert_opened(424242);
-  EXPECT_TRUE(staff->got.empty());
+  EXPECT_TRUE(staff->events().empty());
 }
 
 }  // namespace

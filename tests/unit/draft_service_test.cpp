@@ -1,5 +1,4 @@
 // Drafts (keys, limits, privacy, text checks) and reading settings, on a real temporary database.
-#include "core/app_error.hpp"
 #include "core/clock.hpp"
 #include "live/hub.hpp"
 #include "services/content_rules.hpp"
@@ -9,12 +8,12 @@
 #include "store/account_repo.hpp"
 #include "store/database.hpp"
 #include "store/network_repo.hpp"
+#include "support/service_fixtures.hpp"
 #include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <functional>
 #include <memory>
 #include <string>
 
@@ -61,15 +60,6 @@ class DraftServiceTest : public ::testing::Test {
   services::Principal alice_, bob_;
 };
 
-std::string code_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const core::AppError& e) {
-    return e.code();
-  }
-  return "";
-}
-
 TEST(DraftKeys, OnlyTheFiveKindsOfPlaceAreValid) {
   for (const auto* key : {"topic-1", "reply-42", "comment-7", "edit-123456789012345678", "blog-default", "blog-ab", "blog-a-b-9"}) {
     EXPECT_TRUE(services::valid_draft_key(key)) << key;
@@ -111,18 +101,18 @@ TEST_F(DraftServiceTest, AnEmptyBodyIsADraftToo) {
 
 TEST_F(DraftServiceTest, FiftyDraftsAtMostButExistingOnesStillSave) {
   for (int i = 1; i <= 50; ++i) drafts().save(&alice_, meta(), "reply-" + std::to_string(i), input("x"));
-  EXPECT_EQ(code_of([&] { drafts().save(&alice_, meta(), "reply-51", input("x")); }), "too_many_drafts");
-  EXPECT_EQ(code_of([&] { drafts().save(&alice_, meta(), "reply-50", input("still saved")); }), "");
+  EXPECT_EQ(test::error_code_of([&] { drafts().save(&alice_, meta(), "reply-51", input("x")); }), "too_many_drafts");
+  EXPECT_EQ(test::error_code_of([&] { drafts().save(&alice_, meta(), "reply-50", input("still saved")); }), "");
   EXPECT_EQ(drafts().get(&alice_, "reply-50").body, "still saved");
   drafts().remove(&alice_, "reply-1");
-  EXPECT_EQ(code_of([&] { drafts().save(&alice_, meta(), "reply-51", input("x")); }), "");
+  EXPECT_EQ(test::error_code_of([&] { drafts().save(&alice_, meta(), "reply-51", input("x")); }), "");
   // The limit is each person's own.
-  EXPECT_EQ(code_of([&] { drafts().save(&bob_, meta(), "reply-51", input("x")); }), "");
+  EXPECT_EQ(test::error_code_of([&] { drafts().save(&bob_, meta(), "reply-51", input("x")); }), "");
 }
 
 TEST_F(DraftServiceTest, SomeoneElsesDraftDoesNotExistForYou) {
   drafts().save(&alice_, meta(), "topic-1", input("private words"));
-  EXPECT_EQ(code_of([&] { drafts().get(&bob_, "topic-1"); }), "draft_not_found");
+  EXPECT_EQ(test::error_code_of([&] { drafts().get(&bob_, "topic-1"); }), "draft_not_found");
   EXPECT_TRUE(drafts().list(&bob_).empty());
   drafts().remove(&bob_, "topic-1");
   drafts().save(&bob_, meta(), "topic-1", input("bob's own"));
@@ -131,44 +121,44 @@ TEST_F(DraftServiceTest, SomeoneElsesDraftDoesNotExistForYou) {
 }
 
 TEST_F(DraftServiceTest, BadKeysAreRefusedEverywhere) {
-  EXPECT_EQ(code_of([&] { drafts().save(&alice_, meta(), "notes-1", input("x")); }), "invalid_draft_key");
-  EXPECT_EQ(code_of([&] { drafts().get(&alice_, "topic-0"); }), "invalid_draft_key");
-  EXPECT_EQ(code_of([&] { drafts().remove(&alice_, "../topic-1"); }), "invalid_draft_key");
+  EXPECT_EQ(test::error_code_of([&] { drafts().save(&alice_, meta(), "notes-1", input("x")); }), "invalid_draft_key");
+  EXPECT_EQ(test::error_code_of([&] { drafts().get(&alice_, "topic-0"); }), "invalid_draft_key");
+  EXPECT_EQ(test::error_code_of([&] { drafts().remove(&alice_, "../topic-1"); }), "invalid_draft_key");
   // A blog draft belongs to the blog its key names.
-  EXPECT_EQ(code_of([&] { drafts().save(&alice_, meta(), "blog-perinatal", input("x")); }), "invalid_draft_key");
-  EXPECT_EQ(code_of([&] { drafts().save(&alice_, meta(), "blog-default", input("x")); }), "");
+  EXPECT_EQ(test::error_code_of([&] { drafts().save(&alice_, meta(), "blog-perinatal", input("x")); }), "invalid_draft_key");
+  EXPECT_EQ(test::error_code_of([&] { drafts().save(&alice_, meta(), "blog-default", input("x")); }), "");
 }
 
 TEST_F(DraftServiceTest, TheNetworkMustBeOneTheCallerHoldsAnActiveKeyTo) {
-  EXPECT_EQ(code_of([&] { drafts().save(&alice_, meta(), "topic-1", input("x", "perinatal")); }), "network_not_found");
-  EXPECT_EQ(code_of([&] { drafts().save(&alice_, meta(), "topic-1", input("x", "nowhere")); }), "network_not_found");
+  EXPECT_EQ(test::error_code_of([&] { drafts().save(&alice_, meta(), "topic-1", input("x", "perinatal")); }), "network_not_found");
+  EXPECT_EQ(test::error_code_of([&] { drafts().save(&alice_, meta(), "topic-1", input("x", "nowhere")); }), "network_not_found");
   auto locked_out = alice_;
   locked_out.memberships[0].active = false;
-  EXPECT_EQ(code_of([&] { drafts().save(&locked_out, meta(), "topic-1", input("x")); }), "network_not_found");
+  EXPECT_EQ(test::error_code_of([&] { drafts().save(&locked_out, meta(), "topic-1", input("x")); }), "network_not_found");
   EXPECT_TRUE(drafts().list(&alice_).empty());
 }
 
 TEST_F(DraftServiceTest, TextMustBeUtf8AndWithinTheLongestPost) {
-  EXPECT_EQ(code_of([&] { drafts().save(&alice_, meta(), "topic-1", input("bad \xff byte")); }), "invalid_utf8");
-  EXPECT_EQ(code_of([&] { drafts().save(&alice_, meta(), "topic-1", input("\xe2\x82")); }), "invalid_utf8");
-  EXPECT_EQ(code_of([&] { drafts().save(&alice_, meta(), "topic-1", input(std::string(40'001, 'a'))); }), "text_too_long");
+  EXPECT_EQ(test::error_code_of([&] { drafts().save(&alice_, meta(), "topic-1", input("bad \xff byte")); }), "invalid_utf8");
+  EXPECT_EQ(test::error_code_of([&] { drafts().save(&alice_, meta(), "topic-1", input("\xe2\x82")); }), "invalid_utf8");
+  EXPECT_EQ(test::error_code_of([&] { drafts().save(&alice_, meta(), "topic-1", input(std::string(40'001, 'a'))); }), "text_too_long");
   // 40,000 characters of three bytes each still fit.
   std::string long_body;
   for (int i = 0; i < 40'000; ++i) long_body += "€";
-  EXPECT_EQ(code_of([&] { drafts().save(&alice_, meta(), "topic-1", input(long_body)); }), "");
+  EXPECT_EQ(test::error_code_of([&] { drafts().save(&alice_, meta(), "topic-1", input(long_body)); }), "");
   services::DraftInput long_title{"default", std::string(201, 't'), "x", {}};
-  EXPECT_EQ(code_of([&] { drafts().save(&alice_, meta(), "topic-2", long_title); }), "text_too_long");
+  EXPECT_EQ(test::error_code_of([&] { drafts().save(&alice_, meta(), "topic-2", long_title); }), "text_too_long");
   services::DraftInput bad_note{"default", "", "x", {"not_a_note"}};
-  EXPECT_EQ(code_of([&] { drafts().save(&alice_, meta(), "topic-2", bad_note); }), "invalid_content_note");
+  EXPECT_EQ(test::error_code_of([&] { drafts().save(&alice_, meta(), "topic-2", bad_note); }), "invalid_content_note");
   EXPECT_EQ(drafts().list(&alice_).size(), 1u);
 }
 
 TEST_F(DraftServiceTest, SignedOutOrSuspendedCallersAreRefused) {
-  EXPECT_EQ(code_of([&] { drafts().list(nullptr); }), "sign_in_required");
+  EXPECT_EQ(test::error_code_of([&] { drafts().list(nullptr); }), "sign_in_required");
   auto suspended = alice_;
   suspended.suspended = true;
-  EXPECT_EQ(code_of([&] { drafts().save(&suspended, meta(), "topic-1", input("x")); }), "account_suspended");
-  EXPECT_EQ(code_of([&] { drafts().collapsed_notes(&suspended); }), "account_suspended");
+  EXPECT_EQ(test::error_code_of([&] { drafts().save(&suspended, meta(), "topic-1", input("x")); }), "account_suspended");
+  EXPECT_EQ(test::error_code_of([&] { drafts().collapsed_notes(&suspended); }), "account_suspended");
 }
 
 TEST_F(DraftServiceTest, ReadingSettingsCollapseEveryNoteUntilChosen) {
@@ -185,7 +175,7 @@ TEST_F(DraftServiceTest, ReadingSettingsCollapseEveryNoteUntilChosen) {
 
 TEST_F(DraftServiceTest, ReadingSettingsRefuseUnknownNotesAndKeepTheOldChoice) {
   drafts().set_collapsed_notes(&alice_, meta(), {"abuse"});
-  EXPECT_EQ(code_of([&] { drafts().set_collapsed_notes(&alice_, meta(), {"abuse", "spiders"}); }), "invalid_content_note");
+  EXPECT_EQ(test::error_code_of([&] { drafts().set_collapsed_notes(&alice_, meta(), {"abuse", "spiders"}); }), "invalid_content_note");
   EXPECT_EQ(drafts().collapsed_notes(&alice_), std::vector<std::string>{"abuse"});
 }
 

@@ -9,7 +9,7 @@
 #include "store/moderation_repo.hpp"
 #include "store/network_repo.hpp"
 #include "store/post_repo.hpp"
-#include "support/temp_dir.hpp"
+#include "support/database_fixture.hpp"
 
 #include <gtest/gtest.h>
 
@@ -27,7 +27,7 @@ namespace {
 
 constexpr const char* kNow = "2026-03-01T10:00:00.000Z";
 
-class ModerationGate : public ::testing::Test {
+class ModerationGate : public test::DatabaseTest {
  protected:
   void SetUp() override {
     db_ = std::make_unique<store::Database>(store::Database::Options{.path = dir_.path() / "harbour.db", .max_readers = 2});
@@ -41,11 +41,6 @@ class ModerationGate : public ::testing::Test {
       cat_a_ = category(c, net_a_);
       cat_b_ = category(c, net_b_);
     });
-  }
-
-  template <class F>
-  void write(F&& f) {
-    db_->writer().run(std::forward<F>(f)).get();
   }
 
   static std::int64_t category(store::Connection& c, std::int64_t network_id) {
@@ -88,8 +83,6 @@ class ModerationGate : public ::testing::Test {
     return db_->writer().run([&](store::Connection& c) { return services::gate_decide(c, in); }).get();
   }
 
-  test::TempDir dir_;
-  std::unique_ptr<store::Database> db_;
   std::int64_t net_a_ = 0, net_b_ = 0, author_ = 0, cat_a_ = 0, cat_b_ = 0;
 };
 

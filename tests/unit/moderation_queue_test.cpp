@@ -17,7 +17,8 @@
 #include "store/network_repo.hpp"
 #include "store/post_repo.hpp"
 #include "store/silence_repo.hpp"
-#include "support/temp_dir.hpp"
+#include "support/database_fixture.hpp"
+#include "support/service_fixtures.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -25,7 +26,6 @@
 #include <chrono>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <tuple>
 #include <string>
@@ -40,15 +40,6 @@ namespace {
 
 constexpr const char* kNow = "2026-03-01T10:00:00.000Z";
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const core::AppError& e) {
-    return e.code();
-  }
-  return "";
-}
-
 std::string message_of(const std::function<void()>& f) {
   try {
     f();
@@ -58,35 +49,8 @@ std::string message_of(const std::function<void()>& f) {
   return "";
 }
 
-// Keeps what a socket would have been sent.
-class Inbox final : public live::Subscriber {
- public:
-  void deliver(const live::Payload& event) override {
-    std::lock_guard lock(mutex_);
-    events_.push_back(*event);
-  }
-  void end(int, const std::string&) override {}
-  std::vector<std::string> events() {
-    std::lock_guard lock(mutex_);
-    return events_;
-  }
-
- private:
-  std::mutex mutex_;
-  std::vector<std::string> events_;
-};
-
-class ModerationQueueTest : public ::testing::Test {
+class ModerationQueueTest : public test::DatabaseTest {
  protected:
-  template <class F>
-  auto write(F&& f) {
-    return db_->writer().run(std::forward<F>(f)).get();
-  }
-  template <class F>
-  auto read(F&& f) {
-    return db_->read(std::forward<F>(f));
-  }
-
   void SetUp() override {
     db_ = std::make_unique<store::Database>(store::Database::Options{.path = dir_.path() / "harbour.db", .max_readers = 2});
     services_ = std::make_unique<services::Services>(*db_, hub_, clock_, services::ServicesOptions{});
@@ -108,24 +72,12 @@ class ModerationQueueTest : public ::testing::Test {
       clinician_b_ = user("Staff Birch", net_b_, "clinician", false);
       member_b_ = user("Far Hill", net_b_, "member", false);
     });
-    author_p_ = principal(author_, "Quiet River", {{net_a_, Role::Member}});
-    reader_p_ = principal(reader_, "Calm Sea", {{net_a_, Role::Member}});
-    clin_a_p_ = principal(clinician_a_, "Staff Alder", {{net_a_, Role::Clinician}});
-    vol_a_p_ = principal(volunteer_a_, "Staff Aspen", {{net_a_, Role::Volunteer}});
-    clin_b_p_ = principal(clinician_b_, "Staff Birch", {{net_b_, Role::Clinician}});
-    member_b_p_ = principal(member_b_, "Far Hill", {{net_b_, Role::Member}});
-  }
-
-  static Principal principal(std::int64_t id, const char* pseudonym, std::vector<std::pair<std::int64_t, Role>> keys) {
-    Principal p;
-    p.user_id = id;
-    p.pseudonym = pseudonym;
-    p.totp_enabled = true;
-    p.second_factor_done = true;
-    p.session_id = id;
-    p.session_ref = "sess" + std::to_string(id);
-    for (const auto& [net, role] : keys) p.memberships.push_back({net, "", "", role, true});
-    return p;
+    author_p_ = test::principal_with(author_, "Quiet River", {{net_a_, Role::Member}});
+    reader_p_ = test::principal_with(reader_, "Calm Sea", {{net_a_, Role::Member}});
+    clin_a_p_ = test::principal_with(clinician_a_, "Staff Alder", {{net_a_, Role::Clinician}});
+    vol_a_p_ = test::principal_with(volunteer_a_, "Staff Aspen", {{net_a_, Role::Volunteer}});
+    clin_b_p_ = test::principal_with(clinician_b_, "Staff Birch", {{net_b_, Role::Clinician}});
+    member_b_p_ = test::principal_with(member_b_, "Far Hill", {{net_b_, Role::Member}});
   }
 
   // Time is injected: claims and silences are judged against it.
@@ -190,11 +142,9 @@ class ModerationQueueTest : public ::testing::Test {
     return moderation().queue(&clin_a_p_, "default", std::nullopt, std::nullopt, t0_ + offset).items;
   }
 
-  test::TempDir dir_;
   live::Hub hub_;
   core::RealClock clock_;
   std::chrono::system_clock::time_point t0_ = std::chrono::sys_days{std::chrono::year{2026} / 3 / 2} + 9h;
-  std::unique_ptr<store::Database> db_;
   std::unique_ptr<services::Services> services_;
   std::unique_ptr<services::ModerationService> moderation_;
   std::int64_t net_a_ = 0, net_b_ = 0, cat_a_ = 0;
@@ -238,18 +188,18 @@ TEST_F(ModerationQueueTest, AReportJoinsTheQueueWithoutNamingTheReporter) {
 
 TEST_F(ModerationQueueTest, ReportsAreRefusedWhereTheyMakeNoSense) {
   const auto p = post_by(author_, "published");
-  EXPECT_EQ(error_of([&] { moderation().report(&author_p_, at(), p, "spam", std::nullopt); }), "own_post");
-  EXPECT_EQ(error_of([&] { moderation().report(&reader_p_, at(), p, "rude", std::nullopt); }), "invalid_report_reason");
-  EXPECT_EQ(error_of([&] { moderation().report(&reader_p_, at(), p, "other", std::string(1001, 'x')); }), "text_too_long");
-  EXPECT_EQ(error_of([&] { moderation().report(nullptr, at(), p, "spam", std::nullopt); }), "sign_in_required");
+  EXPECT_EQ(test::error_code_of([&] { moderation().report(&author_p_, at(), p, "spam", std::nullopt); }), "own_post");
+  EXPECT_EQ(test::error_code_of([&] { moderation().report(&reader_p_, at(), p, "rude", std::nullopt); }), "invalid_report_reason");
+  EXPECT_EQ(test::error_code_of([&] { moderation().report(&reader_p_, at(), p, "other", std::string(1001, 'x')); }), "text_too_long");
+  EXPECT_EQ(test::error_code_of([&] { moderation().report(nullptr, at(), p, "spam", std::nullopt); }), "sign_in_required");
   // Someone in another network cannot even learn the post exists.
-  EXPECT_EQ(error_of([&] { moderation().report(&member_b_p_, at(), p, "spam", std::nullopt); }), "post_not_found");
+  EXPECT_EQ(test::error_code_of([&] { moderation().report(&member_b_p_, at(), p, "spam", std::nullopt); }), "post_not_found");
   const auto held = post_by(author_, "held");
-  EXPECT_EQ(error_of([&] { moderation().report(&clin_a_p_, at(), held, "spam", std::nullopt); }), "post_not_published");
-  EXPECT_EQ(error_of([&] { moderation().report(&reader_p_, at(), held, "spam", std::nullopt); }), "post_not_found");
+  EXPECT_EQ(test::error_code_of([&] { moderation().report(&clin_a_p_, at(), held, "spam", std::nullopt); }), "post_not_published");
+  EXPECT_EQ(test::error_code_of([&] { moderation().report(&reader_p_, at(), held, "spam", std::nullopt); }), "post_not_found");
 
   moderation().report(&reader_p_, at(), p, "spam", std::nullopt);
-  EXPECT_EQ(error_of([&] { moderation().report(&reader_p_, at(), p, "unkind", std::nullopt); }), "already_reported");
+  EXPECT_EQ(test::error_code_of([&] { moderation().report(&reader_p_, at(), p, "unkind", std::nullopt); }), "already_reported");
   EXPECT_EQ(COUNT_ROWS("SELECT count(*) FROM reports"), 1);
   EXPECT_EQ(COUNT_ROWS("SELECT count(*) FROM moderation_items"), 1);
   EXPECT_EQ(audit("report.create").size(), 1u);
@@ -292,7 +242,7 @@ TEST_F(ModerationQueueTest, RejectingAReportedPostHidesItAndTellsTheAuthorWhy) {
   moderation().report(&reader_p_, at(), p, "identifying", std::nullopt);
   const auto id = open_queue().at(0).id;
 
-  EXPECT_EQ(error_of([&] { moderation().reject(&clin_a_p_, at(), id, " "); }), "invalid_reason");
+  EXPECT_EQ(test::error_code_of([&] { moderation().reject(&clin_a_p_, at(), id, " "); }), "invalid_reason");
   EXPECT_EQ(post(p).state, "published");
 
   moderation().reject(&clin_a_p_, at(), id, "It names a ward and a nurse.");
@@ -337,11 +287,11 @@ TEST_F(ModerationQueueTest, AClaimKeepsAnItemForTenMinutes) {
   EXPECT_EQ(claimed.claim_expires_at, core::format_utc_ms(t0_ + 10min));
 
   // Someone else can neither claim it nor decide it while the claim holds, and is told who.
-  EXPECT_EQ(error_of([&] { moderation().claim(&vol_a_p_, at(9min), id); }), "claimed_by_other");
+  EXPECT_EQ(test::error_code_of([&] { moderation().claim(&vol_a_p_, at(9min), id); }), "claimed_by_other");
   EXPECT_NE(message_of([&] { moderation().claim(&vol_a_p_, at(9min), id); }).find("Staff Alder"), std::string::npos);
-  EXPECT_EQ(error_of([&] { moderation().approve(&vol_a_p_, at(9min), id, std::nullopt); }), "claimed_by_other");
-  EXPECT_EQ(error_of([&] { moderation().reject(&vol_a_p_, at(9min), id, "Not like this"); }), "claimed_by_other");
-  EXPECT_EQ(error_of([&] { moderation().escalate(&vol_a_p_, at(9min), id, "Worried about them"); }), "claimed_by_other");
+  EXPECT_EQ(test::error_code_of([&] { moderation().approve(&vol_a_p_, at(9min), id, std::nullopt); }), "claimed_by_other");
+  EXPECT_EQ(test::error_code_of([&] { moderation().reject(&vol_a_p_, at(9min), id, "Not like this"); }), "claimed_by_other");
+  EXPECT_EQ(test::error_code_of([&] { moderation().escalate(&vol_a_p_, at(9min), id, "Worried about them"); }), "claimed_by_other");
   EXPECT_EQ(item_row(id).state, "open");
   EXPECT_EQ(open_queue(9min).at(0).claimed_by->id, clinician_a_);
 
@@ -349,14 +299,14 @@ TEST_F(ModerationQueueTest, AClaimKeepsAnItemForTenMinutes) {
   EXPECT_FALSE(open_queue(11min).at(0).claimed_by.has_value());
   const auto taken = moderation().claim(&vol_a_p_, at(11min), id);
   EXPECT_EQ(taken.claimed_by->id, volunteer_a_);
-  EXPECT_EQ(error_of([&] { moderation().approve(&clin_a_p_, at(12min), id, std::nullopt); }), "claimed_by_other");
+  EXPECT_EQ(test::error_code_of([&] { moderation().approve(&clin_a_p_, at(12min), id, std::nullopt); }), "claimed_by_other");
   // Releasing someone else's claim does nothing; one's own frees it.
   moderation().release(&clin_a_p_, at(12min), id);
   EXPECT_EQ(item_row(id).claimed_by, volunteer_a_);
   const auto released = moderation().release(&vol_a_p_, at(12min), id);
   EXPECT_FALSE(released.claimed_by.has_value());
   EXPECT_EQ(moderation().approve(&clin_a_p_, at(12min), id, std::nullopt).state, "approved");
-  EXPECT_EQ(error_of([&] { moderation().claim(&clin_a_p_, at(13min), id); }), "already_decided");
+  EXPECT_EQ(test::error_code_of([&] { moderation().claim(&clin_a_p_, at(13min), id); }), "already_decided");
 }
 
 TEST_F(ModerationQueueTest, TheClaimHolderDecides) {
@@ -372,10 +322,10 @@ TEST_F(ModerationQueueTest, EditAndApproveKeepsTheOldTextInTheHistory) {
   const auto id = item_for(p, "anonymity");
   services::ApproveInput in;
   in.body = "I live [address removed] and I feel low.";
-  EXPECT_EQ(error_of([&] { moderation().approve(&clin_a_p_, at(), id, in); }), "invalid_reason");
+  EXPECT_EQ(test::error_code_of([&] { moderation().approve(&clin_a_p_, at(), id, in); }), "invalid_reason");
   in.reason = "Took out the address";
   in.title = "x";
-  EXPECT_EQ(error_of([&] { moderation().approve(&clin_a_p_, at(), id, in); }), "text_too_short");
+  EXPECT_EQ(test::error_code_of([&] { moderation().approve(&clin_a_p_, at(), id, in); }), "text_too_short");
   EXPECT_EQ(post(p).body, "I live at 4 Elm Road and I feel low.");
   EXPECT_TRUE(audit("moderation.edit").empty());
   in.title = "Feeling low";
@@ -399,12 +349,12 @@ TEST_F(ModerationQueueTest, ATemplateAndNoteReachTheAuthor) {
   const auto id = held_item();
   services::RejectInput in;
   in.template_key = "nonsense";
-  EXPECT_EQ(error_of([&] { moderation().reject(&clin_a_p_, at(), id, in); }), "invalid_template");
+  EXPECT_EQ(test::error_code_of([&] { moderation().reject(&clin_a_p_, at(), id, in); }), "invalid_template");
   in.template_key = "other";
-  EXPECT_EQ(error_of([&] { moderation().reject(&clin_a_p_, at(), id, in); }), "note_required");
+  EXPECT_EQ(test::error_code_of([&] { moderation().reject(&clin_a_p_, at(), id, in); }), "note_required");
   in.template_key = "identifying";
   in.reason = "Both";
-  EXPECT_EQ(error_of([&] { moderation().reject(&clin_a_p_, at(), id, in); }), "invalid_field");
+  EXPECT_EQ(test::error_code_of([&] { moderation().reject(&clin_a_p_, at(), id, in); }), "invalid_field");
   in.reason.reset();
   in.note = "The street name is the part to leave out.";
 
@@ -425,8 +375,8 @@ TEST_F(ModerationQueueTest, ATemplateAndNoteReachTheAuthor) {
 TEST_F(ModerationQueueTest, EscalatingOpensACaseForTheClinicians) {
   const auto p = post_by(author_, "held");
   const auto id = item_for(p, "watched_word");
-  EXPECT_EQ(error_of([&] { moderation().escalate(&vol_a_p_, at(), id, "x"); }), "invalid_reason");
-  auto staff = std::make_shared<Inbox>();
+  EXPECT_EQ(test::error_code_of([&] { moderation().escalate(&vol_a_p_, at(), id, "x"); }), "invalid_reason");
+  auto staff = std::make_shared<test::RecordingSubscriber>();
   hub_.subscribe("staff:" + std::to_string(net_a_), staff);
   const auto e = moderation().escalate(&vol_a_p_, at(), id, "Sounds hopeless; please look");
   // The clinicians hear of it live, as of a case the gate opened, and the queue moves.
@@ -462,9 +412,9 @@ TEST_F(ModerationQueueTest, EscalatingOpensACaseForTheClinicians) {
   EXPECT_EQ(rows[0].actor_id, volunteer_a_);
   EXPECT_EQ(rows[0].target_id, std::to_string(e.case_id));
 
-  EXPECT_EQ(error_of([&] { moderation().escalate(&clin_a_p_, at(), id, "Again please"); }), "case_exists");
-  EXPECT_EQ(error_of([&] { moderation().escalate(&reader_p_, at(), id, "Worried"); }), "not_allowed");
-  EXPECT_EQ(error_of([&] { moderation().escalate(&clin_b_p_, at(), id, "Worried"); }), "item_not_found");
+  EXPECT_EQ(test::error_code_of([&] { moderation().escalate(&clin_a_p_, at(), id, "Again please"); }), "case_exists");
+  EXPECT_EQ(test::error_code_of([&] { moderation().escalate(&reader_p_, at(), id, "Worried"); }), "not_allowed");
+  EXPECT_EQ(test::error_code_of([&] { moderation().escalate(&clin_b_p_, at(), id, "Worried"); }), "item_not_found");
   EXPECT_EQ(COUNT_ROWS("SELECT count(*) FROM safeguarding_cases"), 1);
 }
 
@@ -482,7 +432,7 @@ TEST_F(ModerationQueueTest, DistressingItemsAreMarkedSensitive) {
 // ---- One member: messages, silences, notes ----------------------------------------------------
 
 TEST_F(ModerationQueueTest, APrivateMessageReachesTheMemberFromARoleNotAName) {
-  auto inbox = std::make_shared<Inbox>();
+  auto inbox = std::make_shared<test::RecordingSubscriber>();
   hub_.subscribe("user:" + std::to_string(author_), inbox);
   const auto p = post_by(author_, "published");
 
@@ -520,13 +470,13 @@ TEST_F(ModerationQueueTest, APrivateMessageReachesTheMemberFromARoleNotAName) {
 }
 
 TEST_F(ModerationQueueTest, MessagesStayInsideTheNetwork) {
-  EXPECT_EQ(error_of([&] { moderation().send_message(&clin_b_p_, at(), author_, "default", "Hello", std::nullopt); }),
+  EXPECT_EQ(test::error_code_of([&] { moderation().send_message(&clin_b_p_, at(), author_, "default", "Hello", std::nullopt); }),
             "network_not_found");
-  EXPECT_EQ(error_of([&] { moderation().send_message(&clin_a_p_, at(), member_b_, "default", "Hello", std::nullopt); }),
+  EXPECT_EQ(test::error_code_of([&] { moderation().send_message(&clin_a_p_, at(), member_b_, "default", "Hello", std::nullopt); }),
             "member_not_found");
-  EXPECT_EQ(error_of([&] { moderation().send_message(&clin_a_p_, at(), 999999, "default", "Hello", std::nullopt); }),
+  EXPECT_EQ(test::error_code_of([&] { moderation().send_message(&clin_a_p_, at(), 999999, "default", "Hello", std::nullopt); }),
             "member_not_found");
-  EXPECT_EQ(error_of([&] { moderation().send_message(&reader_p_, at(), author_, "default", "Hello", std::nullopt); }),
+  EXPECT_EQ(test::error_code_of([&] { moderation().send_message(&reader_p_, at(), author_, "default", "Hello", std::nullopt); }),
             "not_allowed");
   const auto other = write([&](store::Connection& c) {
     store::NewPost p;
@@ -539,21 +489,21 @@ TEST_F(ModerationQueueTest, MessagesStayInsideTheNetwork) {
     p.state = "published";
     return store::insert_post(c, p, kNow);
   });
-  EXPECT_EQ(error_of([&] { moderation().send_message(&clin_a_p_, at(), author_, "default", "Hello", other); }),
+  EXPECT_EQ(test::error_code_of([&] { moderation().send_message(&clin_a_p_, at(), author_, "default", "Hello", other); }),
             "post_not_found");
-  EXPECT_EQ(error_of([&] { moderation().send_message(&clin_a_p_, at(), author_, "default", "   ", std::nullopt); }),
+  EXPECT_EQ(test::error_code_of([&] { moderation().send_message(&clin_a_p_, at(), author_, "default", "   ", std::nullopt); }),
             "text_too_short");
   EXPECT_EQ(COUNT_ROWS("SELECT count(*) FROM staff_messages"), 0);
 }
 
 TEST_F(ModerationQueueTest, ASilenceLastsItsHoursAndCanBeLifted) {
-  EXPECT_EQ(error_of([&] { moderation().silence(&clin_a_p_, at(), author_, "default", 0, "Cooling off"); }), "invalid_hours");
-  EXPECT_EQ(error_of([&] { moderation().silence(&clin_a_p_, at(), author_, "default", 721, "Cooling off"); }), "invalid_hours");
-  EXPECT_EQ(error_of([&] { moderation().silence(&clin_a_p_, at(), author_, "default", 24, ""); }), "invalid_reason");
-  EXPECT_EQ(error_of([&] { moderation().silence(&clin_a_p_, at(), volunteer_a_, "default", 24, "Cooling off"); }),
+  EXPECT_EQ(test::error_code_of([&] { moderation().silence(&clin_a_p_, at(), author_, "default", 0, "Cooling off"); }), "invalid_hours");
+  EXPECT_EQ(test::error_code_of([&] { moderation().silence(&clin_a_p_, at(), author_, "default", 721, "Cooling off"); }), "invalid_hours");
+  EXPECT_EQ(test::error_code_of([&] { moderation().silence(&clin_a_p_, at(), author_, "default", 24, ""); }), "invalid_reason");
+  EXPECT_EQ(test::error_code_of([&] { moderation().silence(&clin_a_p_, at(), volunteer_a_, "default", 24, "Cooling off"); }),
             "cannot_silence_staff");
-  EXPECT_EQ(error_of([&] { moderation().silence(&reader_p_, at(), author_, "default", 24, "Cooling off"); }), "not_allowed");
-  EXPECT_EQ(error_of([&] { moderation().silence(&clin_b_p_, at(), author_, "default", 24, "Cooling off"); }),
+  EXPECT_EQ(test::error_code_of([&] { moderation().silence(&reader_p_, at(), author_, "default", 24, "Cooling off"); }), "not_allowed");
+  EXPECT_EQ(test::error_code_of([&] { moderation().silence(&clin_b_p_, at(), author_, "default", 24, "Cooling off"); }),
             "network_not_found");
 
   const auto until = moderation().silence(&clin_a_p_, at(), author_, "default", 24, "Three unkind replies today");
@@ -570,7 +520,7 @@ TEST_F(ModerationQueueTest, ASilenceLastsItsHoursAndCanBeLifted) {
 
   moderation().unsilence(&vol_a_p_, at(60min), author_, "default", "Talked it through");
   EXPECT_FALSE(active(t0_ + 2h, net_a_).has_value());
-  EXPECT_EQ(error_of([&] { moderation().unsilence(&vol_a_p_, at(61min), author_, "default", "Again"); }), "not_silenced");
+  EXPECT_EQ(test::error_code_of([&] { moderation().unsilence(&vol_a_p_, at(61min), author_, "default", "Again"); }), "not_silenced");
   EXPECT_EQ(audit("member.unsilence").size(), 1u);
 }
 
@@ -581,9 +531,9 @@ TEST_F(ModerationQueueTest, PrivateNotesAreForStaffOfTheNetworkOnly) {
   EXPECT_EQ(record.pseudonym, "Quiet River");
   ASSERT_EQ(record.notes.size(), 1u);
   EXPECT_EQ(record.notes[0].body, "Prefers short replies; GP aware.");
-  EXPECT_EQ(error_of([&] { moderation().member_record(&author_p_, at(), author_, "default"); }), "not_allowed");
-  EXPECT_EQ(error_of([&] { moderation().member_record(&clin_b_p_, at(), author_, "default"); }), "network_not_found");
-  EXPECT_EQ(error_of([&] { moderation().add_note(&clin_a_p_, at(), author_, "default", std::string(4001, 'x')); }),
+  EXPECT_EQ(test::error_code_of([&] { moderation().member_record(&author_p_, at(), author_, "default"); }), "not_allowed");
+  EXPECT_EQ(test::error_code_of([&] { moderation().member_record(&clin_b_p_, at(), author_, "default"); }), "network_not_found");
+  EXPECT_EQ(test::error_code_of([&] { moderation().add_note(&clin_a_p_, at(), author_, "default", std::string(4001, 'x')); }),
             "text_too_long");
   // The member's own messages never include notes; the log records a note without its text.
   EXPECT_TRUE(moderation().my_messages(&author_p_, std::nullopt).messages.empty());
@@ -594,11 +544,11 @@ TEST_F(ModerationQueueTest, PrivateNotesAreForStaffOfTheNetworkOnly) {
 
 TEST_F(ModerationQueueTest, StaffOfAnotherNetworkCannotTouchItems) {
   const auto id = held_item();
-  EXPECT_EQ(error_of([&] { moderation().claim(&clin_b_p_, at(), id); }), "item_not_found");
-  EXPECT_EQ(error_of([&] { moderation().release(&clin_b_p_, at(), id); }), "item_not_found");
-  EXPECT_EQ(error_of([&] { moderation().claim(&reader_p_, at(), id); }), "not_allowed");
+  EXPECT_EQ(test::error_code_of([&] { moderation().claim(&clin_b_p_, at(), id); }), "item_not_found");
+  EXPECT_EQ(test::error_code_of([&] { moderation().release(&clin_b_p_, at(), id); }), "item_not_found");
+  EXPECT_EQ(test::error_code_of([&] { moderation().claim(&reader_p_, at(), id); }), "not_allowed");
   auto no2fa = clin_a_p_;
   no2fa.second_factor_done = false;
-  EXPECT_EQ(error_of([&] { moderation().claim(&no2fa, at(), id); }), "second_factor_required");
+  EXPECT_EQ(test::error_code_of([&] { moderation().claim(&no2fa, at(), id); }), "second_factor_required");
   EXPECT_FALSE(item_row(id).claimed_by.has_value());
 }

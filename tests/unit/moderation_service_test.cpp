@@ -1,7 +1,6 @@
 // The basic moderation queue, policy and watched words through ModerationService, on a real
 // database with real services: who may look and decide, what a decision changes, and that a
 // decision that cannot be made changes nothing.
-#include "core/app_error.hpp"
 #include "core/clock.hpp"
 #include "live/hub.hpp"
 #include "services/audit_log.hpp"
@@ -14,11 +13,11 @@
 #include "store/moderation_repo.hpp"
 #include "store/network_repo.hpp"
 #include "store/post_repo.hpp"
-#include "support/temp_dir.hpp"
+#include "support/database_fixture.hpp"
+#include "support/service_fixtures.hpp"
 
 #include <gtest/gtest.h>
 
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,27 +38,8 @@ struct NotificationRow {
   std::optional<std::int64_t> actor_id;
 };
 
-// The error code `f` throws, or "" when it throws nothing.
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const core::AppError& e) {
-    return e.code();
-  }
-  return "";
-}
-
-class ModerationServiceTest : public ::testing::Test {
+class ModerationServiceTest : public test::DatabaseTest {
  protected:
-  template <class F>
-  auto write(F&& f) {
-    return db_->writer().run(std::forward<F>(f)).get();
-  }
-  template <class F>
-  auto read(F&& f) {
-    return db_->read(std::forward<F>(f));
-  }
-
   void SetUp() override {
     db_ = std::make_unique<store::Database>(store::Database::Options{.path = dir_.path() / "harbour.db", .max_readers = 2});
     services_ = std::make_unique<services::Services>(*db_, hub_, clock_, services::ServicesOptions{});
@@ -79,25 +59,11 @@ class ModerationServiceTest : public ::testing::Test {
       clinician_b_ = user("Staff Birch", net_b_, "clinician", false);
       admin_ = user("Admin Cedar", std::nullopt, nullptr, true);
     });
-    author_p_ = principal(author_, "Quiet River", false, {{net_a_, Role::Member}});
-    member_p_ = principal(topic_author_, "Calm Sea", false, {{net_a_, Role::Member}});
-    clin_a_p_ = principal(clinician_a_, "Staff Alder", false, {{net_a_, Role::Clinician}});
-    clin_b_p_ = principal(clinician_b_, "Staff Birch", false, {{net_b_, Role::Clinician}});
-    admin_p_ = principal(admin_, "Admin Cedar", true, {});
-  }
-
-  static Principal principal(std::int64_t id, const char* pseudonym, bool admin,
-                             std::vector<std::pair<std::int64_t, Role>> keys) {
-    Principal p;
-    p.user_id = id;
-    p.pseudonym = pseudonym;
-    p.is_admin = admin;
-    p.totp_enabled = true;
-    p.second_factor_done = true;
-    p.session_id = id;
-    p.session_ref = "sess" + std::to_string(id);
-    for (const auto& [net, role] : keys) p.memberships.push_back({net, "", "", role, true});
-    return p;
+    author_p_ = test::principal_with(author_, "Quiet River", {{net_a_, Role::Member}});
+    member_p_ = test::principal_with(topic_author_, "Calm Sea", {{net_a_, Role::Member}});
+    clin_a_p_ = test::principal_with(clinician_a_, "Staff Alder", {{net_a_, Role::Clinician}});
+    clin_b_p_ = test::principal_with(clinician_b_, "Staff Birch", {{net_b_, Role::Clinician}});
+    admin_p_ = test::principal_with(admin_, "Admin Cedar", {}, /*admin=*/true);
   }
 
   services::RequestMeta meta() const { return {"192.0.2.7", clock_.system_now()}; }
@@ -171,10 +137,8 @@ class ModerationServiceTest : public ::testing::Test {
     });
   }
 
-  test::TempDir dir_;
   live::Hub hub_;
   core::RealClock clock_;
-  std::unique_ptr<store::Database> db_;
   std::unique_ptr<services::Services> services_;
   std::int64_t net_a_ = 0, net_b_ = 0, cat_a_ = 0;
   std::int64_t author_ = 0, topic_author_ = 0, clinician_a_ = 0, clinician_b_ = 0, admin_ = 0;
@@ -242,7 +206,7 @@ TEST_F(ModerationServiceTest, ApprovingAPostThatChangedUnderneathWritesNothing) 
   // The author deleted it, and (a bug elsewhere aside) the item is still open.
   write([&](store::Connection& c) { store::set_post_state(c, h.post_id, "deleted", std::nullopt, kNow); });
 
-  EXPECT_EQ(error_of([&] { moderation().approve(&clin_a_p_, meta(), h.item_id, std::nullopt); }), "already_decided");
+  EXPECT_EQ(test::error_code_of([&] { moderation().approve(&clin_a_p_, meta(), h.item_id, std::nullopt); }), "already_decided");
   EXPECT_EQ(item_row(h.item_id).state, "open");
   EXPECT_EQ(post(h.post_id).state, "deleted");
   EXPECT_TRUE(notifications().empty());
@@ -275,9 +239,9 @@ TEST_F(ModerationServiceTest, RejectKeepsTheTextAndTellsTheAuthorWhy) {
 
 TEST_F(ModerationServiceTest, RejectWithoutAProperReasonChangesNothing) {
   const auto h = held(std::nullopt);
-  EXPECT_EQ(error_of([&] { moderation().reject(&clin_a_p_, meta(), h.item_id, "  "); }), "invalid_reason");
-  EXPECT_EQ(error_of([&] { moderation().reject(&clin_a_p_, meta(), h.item_id, "no"); }), "invalid_reason");
-  EXPECT_EQ(error_of([&] { moderation().reject(&clin_a_p_, meta(), h.item_id, std::string(501, 'x')); }),
+  EXPECT_EQ(test::error_code_of([&] { moderation().reject(&clin_a_p_, meta(), h.item_id, "  "); }), "invalid_reason");
+  EXPECT_EQ(test::error_code_of([&] { moderation().reject(&clin_a_p_, meta(), h.item_id, "no"); }), "invalid_reason");
+  EXPECT_EQ(test::error_code_of([&] { moderation().reject(&clin_a_p_, meta(), h.item_id, std::string(501, 'x')); }),
             "invalid_reason");
   EXPECT_EQ(item_row(h.item_id).state, "open");
   EXPECT_EQ(post(h.post_id).state, "held");
@@ -287,8 +251,8 @@ TEST_F(ModerationServiceTest, RejectWithoutAProperReasonChangesNothing) {
 TEST_F(ModerationServiceTest, ADecidedItemCannotBeDecidedAgain) {
   const auto h = held(std::nullopt);
   moderation().approve(&clin_a_p_, meta(), h.item_id, std::nullopt);
-  EXPECT_EQ(error_of([&] { moderation().reject(&clin_a_p_, meta(), h.item_id, "Changed my mind"); }), "already_decided");
-  EXPECT_EQ(error_of([&] { moderation().approve(&admin_p_, meta(), h.item_id, std::nullopt); }), "already_decided");
+  EXPECT_EQ(test::error_code_of([&] { moderation().reject(&clin_a_p_, meta(), h.item_id, "Changed my mind"); }), "already_decided");
+  EXPECT_EQ(test::error_code_of([&] { moderation().approve(&admin_p_, meta(), h.item_id, std::nullopt); }), "already_decided");
   EXPECT_EQ(post(h.post_id).state, "published");
   EXPECT_EQ(audit("moderation.approve").size(), 1u);
   EXPECT_TRUE(audit("moderation.reject").empty());
@@ -297,30 +261,30 @@ TEST_F(ModerationServiceTest, ADecidedItemCannotBeDecidedAgain) {
 TEST_F(ModerationServiceTest, AWithdrawnItemCannotBeDecided) {
   const auto h = held(std::nullopt);
   write([&](store::Connection& c) { store::withdraw_moderation_items(c, h.post_id, kNow); });
-  EXPECT_EQ(error_of([&] { moderation().approve(&clin_a_p_, meta(), h.item_id, std::nullopt); }), "already_decided");
+  EXPECT_EQ(test::error_code_of([&] { moderation().approve(&clin_a_p_, meta(), h.item_id, std::nullopt); }), "already_decided");
   EXPECT_EQ(post(h.post_id).state, "held");
 }
 
 TEST_F(ModerationServiceTest, ModeratorOfAnotherNetworkCanNeitherSeeNorDecide) {
   const auto h = held(std::nullopt);
-  EXPECT_EQ(error_of([&] { moderation().queue(&clin_b_p_, "default", std::nullopt, std::nullopt); }), "network_not_found");
-  EXPECT_EQ(error_of([&] { moderation().approve(&clin_b_p_, meta(), h.item_id, std::nullopt); }), "item_not_found");
-  EXPECT_EQ(error_of([&] { moderation().reject(&clin_b_p_, meta(), h.item_id, "Not for you"); }), "item_not_found");
+  EXPECT_EQ(test::error_code_of([&] { moderation().queue(&clin_b_p_, "default", std::nullopt, std::nullopt); }), "network_not_found");
+  EXPECT_EQ(test::error_code_of([&] { moderation().approve(&clin_b_p_, meta(), h.item_id, std::nullopt); }), "item_not_found");
+  EXPECT_EQ(test::error_code_of([&] { moderation().reject(&clin_b_p_, meta(), h.item_id, "Not for you"); }), "item_not_found");
   // Exactly what an item that does not exist answers.
-  EXPECT_EQ(error_of([&] { moderation().approve(&clin_b_p_, meta(), 999999, std::nullopt); }), "item_not_found");
-  EXPECT_EQ(error_of([&] { moderation().policy(&clin_b_p_, "default"); }), "network_not_found");
-  EXPECT_EQ(error_of([&] { moderation().watched_words(&clin_b_p_, "default"); }), "network_not_found");
+  EXPECT_EQ(test::error_code_of([&] { moderation().approve(&clin_b_p_, meta(), 999999, std::nullopt); }), "item_not_found");
+  EXPECT_EQ(test::error_code_of([&] { moderation().policy(&clin_b_p_, "default"); }), "network_not_found");
+  EXPECT_EQ(test::error_code_of([&] { moderation().watched_words(&clin_b_p_, "default"); }), "network_not_found");
   EXPECT_EQ(item_row(h.item_id).state, "open");
   EXPECT_EQ(post(h.post_id).state, "held");
 }
 
 TEST_F(ModerationServiceTest, MembersCannotUseTheQueue) {
   const auto h = held(std::nullopt);
-  EXPECT_EQ(error_of([&] { moderation().queue(&member_p_, "default", std::nullopt, std::nullopt); }), "not_allowed");
-  EXPECT_EQ(error_of([&] { moderation().approve(&author_p_, meta(), h.item_id, std::nullopt); }), "not_allowed");
-  EXPECT_EQ(error_of([&] { moderation().approve(&member_p_, meta(), 999999, std::nullopt); }), "not_allowed");
-  EXPECT_EQ(error_of([&] { moderation().queue(nullptr, "default", std::nullopt, std::nullopt); }), "sign_in_required");
-  EXPECT_EQ(error_of([&] { moderation().approve(nullptr, meta(), h.item_id, std::nullopt); }), "sign_in_required");
+  EXPECT_EQ(test::error_code_of([&] { moderation().queue(&member_p_, "default", std::nullopt, std::nullopt); }), "not_allowed");
+  EXPECT_EQ(test::error_code_of([&] { moderation().approve(&author_p_, meta(), h.item_id, std::nullopt); }), "not_allowed");
+  EXPECT_EQ(test::error_code_of([&] { moderation().approve(&member_p_, meta(), 999999, std::nullopt); }), "not_allowed");
+  EXPECT_EQ(test::error_code_of([&] { moderation().queue(nullptr, "default", std::nullopt, std::nullopt); }), "sign_in_required");
+  EXPECT_EQ(test::error_code_of([&] { moderation().approve(nullptr, meta(), h.item_id, std::nullopt); }), "sign_in_required");
   EXPECT_EQ(item_row(h.item_id).state, "open");
 }
 
@@ -328,9 +292,9 @@ TEST_F(ModerationServiceTest, StaffNeedTheSecondFactor) {
   const auto h = held(std::nullopt);
   auto no2fa = clin_a_p_;
   no2fa.second_factor_done = false;
-  EXPECT_EQ(error_of([&] { moderation().queue(&no2fa, "default", std::nullopt, std::nullopt); }), "second_factor_required");
-  EXPECT_EQ(error_of([&] { moderation().approve(&no2fa, meta(), h.item_id, std::nullopt); }), "second_factor_required");
-  EXPECT_EQ(error_of([&] { moderation().approve(&no2fa, meta(), 999999, std::nullopt); }), "second_factor_required");
+  EXPECT_EQ(test::error_code_of([&] { moderation().queue(&no2fa, "default", std::nullopt, std::nullopt); }), "second_factor_required");
+  EXPECT_EQ(test::error_code_of([&] { moderation().approve(&no2fa, meta(), h.item_id, std::nullopt); }), "second_factor_required");
+  EXPECT_EQ(test::error_code_of([&] { moderation().approve(&no2fa, meta(), 999999, std::nullopt); }), "second_factor_required");
 }
 
 TEST_F(ModerationServiceTest, QueueListsOpenItemsNewestFirstInPages) {
@@ -368,20 +332,20 @@ TEST_F(ModerationServiceTest, QueueFiltersByStateAndRefusesOthers) {
   ASSERT_EQ(approved.items.size(), 1u);
   EXPECT_EQ(approved.items[0].id, a.item_id);
   EXPECT_TRUE(moderation().queue(&clin_a_p_, "default", std::string("rejected"), std::nullopt).items.empty());
-  EXPECT_EQ(error_of([&] { moderation().queue(&clin_a_p_, "default", std::string("withdrawn"), std::nullopt); }),
+  EXPECT_EQ(test::error_code_of([&] { moderation().queue(&clin_a_p_, "default", std::string("withdrawn"), std::nullopt); }),
             "invalid_query");
-  EXPECT_EQ(error_of([&] { moderation().queue(&clin_a_p_, "nowhere", std::nullopt, std::nullopt); }), "network_not_found");
+  EXPECT_EQ(test::error_code_of([&] { moderation().queue(&clin_a_p_, "nowhere", std::nullopt, std::nullopt); }), "network_not_found");
 }
 
 TEST_F(ModerationServiceTest, PolicyIsReadByStaffAndSetByAdminsWithAnAuditTrail) {
   EXPECT_EQ(moderation().policy(&clin_a_p_, "default").mode, "first_posts");
   EXPECT_EQ(moderation().policy(&clin_b_p_, "perinatal").first_posts, 3);  // no row: the defaults
-  EXPECT_EQ(error_of([&] { moderation().policy(&member_p_, "default"); }), "not_allowed");
-  EXPECT_EQ(error_of([&] { moderation().set_policy(&clin_a_p_, meta(), "default", services::PolicyChange{"post_moderate", 0, std::nullopt, std::nullopt}); }), "not_allowed");
-  EXPECT_EQ(error_of([&] { moderation().set_policy(&admin_p_, meta(), "default", services::PolicyChange{"anything", 3, std::nullopt, std::nullopt}); }), "invalid_mode");
-  EXPECT_EQ(error_of([&] { moderation().set_policy(&admin_p_, meta(), "default", services::PolicyChange{"first_posts", 101, std::nullopt, std::nullopt}); }),
+  EXPECT_EQ(test::error_code_of([&] { moderation().policy(&member_p_, "default"); }), "not_allowed");
+  EXPECT_EQ(test::error_code_of([&] { moderation().set_policy(&clin_a_p_, meta(), "default", services::PolicyChange{"post_moderate", 0, std::nullopt, std::nullopt}); }), "not_allowed");
+  EXPECT_EQ(test::error_code_of([&] { moderation().set_policy(&admin_p_, meta(), "default", services::PolicyChange{"anything", 3, std::nullopt, std::nullopt}); }), "invalid_mode");
+  EXPECT_EQ(test::error_code_of([&] { moderation().set_policy(&admin_p_, meta(), "default", services::PolicyChange{"first_posts", 101, std::nullopt, std::nullopt}); }),
             "invalid_first_posts");
-  EXPECT_EQ(error_of([&] { moderation().set_policy(&admin_p_, meta(), "nowhere", services::PolicyChange{"first_posts", 3, std::nullopt, std::nullopt}); }), "network_not_found");
+  EXPECT_EQ(test::error_code_of([&] { moderation().set_policy(&admin_p_, meta(), "nowhere", services::PolicyChange{"first_posts", 3, std::nullopt, std::nullopt}); }), "network_not_found");
 
   const auto p = moderation().set_policy(&admin_p_, meta(), "default", services::PolicyChange{"pre_moderate_all", 5, std::nullopt, std::nullopt});
   EXPECT_EQ(p.mode, "pre_moderate_all");
@@ -396,9 +360,9 @@ TEST_F(ModerationServiceTest, PolicyIsReadByStaffAndSetByAdminsWithAnAuditTrail)
   // The safety settings: kept when not given, validated, audited old and new.
   EXPECT_EQ(p.out_of_hours, "hold_all");
   EXPECT_EQ(p.case_response_minutes, 15);
-  EXPECT_EQ(error_of([&] { moderation().set_policy(&admin_p_, meta(), "default", {"pre_moderate_all", 5, "sometimes", std::nullopt}); }),
+  EXPECT_EQ(test::error_code_of([&] { moderation().set_policy(&admin_p_, meta(), "default", {"pre_moderate_all", 5, "sometimes", std::nullopt}); }),
             "invalid_out_of_hours");
-  EXPECT_EQ(error_of([&] { moderation().set_policy(&admin_p_, meta(), "default", {"pre_moderate_all", 5, std::nullopt, 0}); }),
+  EXPECT_EQ(test::error_code_of([&] { moderation().set_policy(&admin_p_, meta(), "default", {"pre_moderate_all", 5, std::nullopt, 0}); }),
             "invalid_response_minutes");
   const auto q = moderation().set_policy(&admin_p_, meta(), "default", {"pre_moderate_all", 5, "as_in_hours", 30});
   EXPECT_EQ(q.out_of_hours, "as_in_hours");
@@ -424,19 +388,19 @@ TEST_F(ModerationServiceTest, PolicyIsReadByStaffAndSetByAdminsWithAnAuditTrail)
 }
 
 TEST_F(ModerationServiceTest, WatchedWordsAreManagedByAdminsAndSeenByStaff) {
-  EXPECT_EQ(error_of([&] { moderation().add_watched_word(&clin_a_p_, meta(), "default", "hopeless", "hold"); }),
+  EXPECT_EQ(test::error_code_of([&] { moderation().add_watched_word(&clin_a_p_, meta(), "default", "hopeless", "hold"); }),
             "not_allowed");
-  EXPECT_EQ(error_of([&] { moderation().add_watched_word(&admin_p_, meta(), "default", "hopeless", "ban"); }),
+  EXPECT_EQ(test::error_code_of([&] { moderation().add_watched_word(&admin_p_, meta(), "default", "hopeless", "ban"); }),
             "invalid_action");
-  EXPECT_EQ(error_of([&] { moderation().add_watched_word(&admin_p_, meta(), "default", "  x  ", "hold"); }),
+  EXPECT_EQ(test::error_code_of([&] { moderation().add_watched_word(&admin_p_, meta(), "default", "  x  ", "hold"); }),
             "invalid_phrase");
-  EXPECT_EQ(error_of([&] { moderation().add_watched_word(&admin_p_, meta(), "default", std::string(101, 'x'), "hold"); }),
+  EXPECT_EQ(test::error_code_of([&] { moderation().add_watched_word(&admin_p_, meta(), "default", std::string(101, 'x'), "hold"); }),
             "invalid_phrase");
 
   const auto w = moderation().add_watched_word(&admin_p_, meta(), "default", "  Want   to\ndie ", "hold");
   EXPECT_EQ(w.phrase, "Want to die");
   EXPECT_EQ(w.action, "hold");
-  EXPECT_EQ(error_of([&] { moderation().add_watched_word(&admin_p_, meta(), "default", "want TO die", "refuse"); }),
+  EXPECT_EQ(test::error_code_of([&] { moderation().add_watched_word(&admin_p_, meta(), "default", "want TO die", "refuse"); }),
             "word_exists");
   // Another network keeps its own list.
   moderation().add_watched_word(&admin_p_, meta(), "perinatal", "want to die", "refuse");
@@ -444,17 +408,17 @@ TEST_F(ModerationServiceTest, WatchedWordsAreManagedByAdminsAndSeenByStaff) {
   const auto words = moderation().watched_words(&clin_a_p_, "default");
   ASSERT_EQ(words.size(), 1u);
   EXPECT_EQ(words[0].id, w.id);
-  EXPECT_EQ(error_of([&] { moderation().watched_words(&member_p_, "default"); }), "not_allowed");
+  EXPECT_EQ(test::error_code_of([&] { moderation().watched_words(&member_p_, "default"); }), "not_allowed");
 
   const auto added = audit("watched_word.add");
   ASSERT_EQ(added.size(), 2u);
   EXPECT_EQ(added.back().details["phrase"], "Want to die");
   EXPECT_EQ(added.back().network_id, net_a_);
 
-  EXPECT_EQ(error_of([&] { moderation().remove_watched_word(&clin_a_p_, meta(), w.id); }), "not_allowed");
+  EXPECT_EQ(test::error_code_of([&] { moderation().remove_watched_word(&clin_a_p_, meta(), w.id); }), "not_allowed");
   moderation().remove_watched_word(&admin_p_, meta(), w.id);
   EXPECT_TRUE(moderation().watched_words(&clin_a_p_, "default").empty());
-  EXPECT_EQ(error_of([&] { moderation().remove_watched_word(&admin_p_, meta(), w.id); }), "word_not_found");
+  EXPECT_EQ(test::error_code_of([&] { moderation().remove_watched_word(&admin_p_, meta(), w.id); }), "word_not_found");
   const auto removed = audit("watched_word.remove");
   ASSERT_EQ(removed.size(), 1u);
   EXPECT_EQ(removed[0].target_id, std::to_string(w.id));

@@ -1,6 +1,5 @@
 // Notifications (who is told, what a notification shows, reading them, the live push) and mutes,
 // on a real temporary database.
-#include "core/app_error.hpp"
 #include "core/clock.hpp"
 #include "live/hub.hpp"
 #include "services/notification_service.hpp"
@@ -11,7 +10,8 @@
 #include "store/network_repo.hpp"
 #include "store/notification_repo.hpp"
 #include "store/post_repo.hpp"
-#include "support/temp_dir.hpp"
+#include "support/database_fixture.hpp"
+#include "support/service_fixtures.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -24,18 +24,8 @@ using namespace harbour;
 
 namespace {
 
-struct Recorder : live::Subscriber {
-  std::vector<std::string> got;
-  void deliver(const live::Payload& event) override { got.push_back(*event); }
-  void end(int, const std::string&) override {}
-};
-
-class NotificationServiceTest : public ::testing::Test {
+class NotificationServiceTest : public test::DatabaseTest {
  protected:
-  template <class F>
-  auto write(F&& f) {
-    return db_->writer().run(std::forward<F>(f)).get();
-  }
   std::string now() const { return core::format_utc_ms(clock_.system_now()); }
 
   void SetUp() override {
@@ -97,22 +87,11 @@ class NotificationServiceTest : public ::testing::Test {
   services::RequestMeta meta() const { return {"127.0.0.1", clock_.system_now()}; }
   services::NotificationService& notifications() { return services_->notifications(); }
 
-  test::TempDir dir_;
   live::Hub hub_;
   core::RealClock clock_;
-  std::unique_ptr<store::Database> db_;
   std::unique_ptr<services::Services> services_;
   std::int64_t net_ = 0, other_net_ = 0, category_ = 0, alice_ = 0, bob_ = 0;
 };
-
-std::string code_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const core::AppError& e) {
-    return e.code();
-  }
-  return "";
-}
 
 TEST_F(NotificationServiceTest, InsertSkipsTheActorTellingThemselves) {
   const auto t = topic(alice_, "My evening", "Quiet");
@@ -186,7 +165,7 @@ TEST_F(NotificationServiceTest, MarkReadTouchesOnlyTheCallersOwn) {
 TEST_F(NotificationServiceTest, MarkReadRefusesMoreThanAHundredIds) {
   auto alice = principal(alice_);
   std::vector<std::int64_t> ids(101, 1);
-  EXPECT_EQ(code_of([&] { notifications().mark_read(&alice, meta(), ids); }), "invalid_field");
+  EXPECT_EQ(test::error_code_of([&] { notifications().mark_read(&alice, meta(), ids); }), "invalid_field");
 }
 
 TEST_F(NotificationServiceTest, ANotificationShowsThePostAndWhereToOpenIt) {
@@ -247,14 +226,14 @@ TEST_F(NotificationServiceTest, NothingIsListedOnceTheRecipientHasLeftTheNetwork
 TEST_F(NotificationServiceTest, PublishNewReachesOnlyTheRecipientsLiveTopic) {
   const auto t = topic(alice_, "My evening", "Quiet");
   const auto id = *notify(alice_, "reply", reply(bob_, t, "Hello there"), bob_);
-  auto alice_socket = std::make_shared<Recorder>();
-  auto bob_socket = std::make_shared<Recorder>();
+  auto alice_socket = std::make_shared<test::RecordingSubscriber>();
+  auto bob_socket = std::make_shared<test::RecordingSubscriber>();
   hub_.subscribe("user:" + std::to_string(alice_), alice_socket);
   hub_.subscribe("user:" + std::to_string(bob_), bob_socket);
   notifications().publish_new({id, 424242});  // an id that does not exist is skipped, not thrown
-  ASSERT_EQ(alice_socket->got.size(), 1u);
-  EXPECT_TRUE(bob_socket->got.empty());
-  const auto event = nlohmann::json::parse(alice_socket->got[0]);
+  ASSERT_EQ(alice_socket->events().size(), 1u);
+  EXPECT_TRUE(bob_socket->events().empty());
+  const auto event = nlohmann::json::parse(alice_socket->events()[0]);
   EXPECT_EQ(event["type"], "notification");
   EXPECT_EQ(event["unread_count"], 1);
   EXPECT_EQ(event["notification"]["id"], id);
@@ -270,11 +249,11 @@ TEST_F(NotificationServiceTest, MutesRefuseSelfStaffAndStrangers) {
     return store::insert_user(c, "Admin Harbour", services::pseudonym_key("Admin Harbour"), "x", true, now());
   });
   write([&](store::Connection& c) { store::upsert_membership(c, admin, net_, "member"); });
-  EXPECT_EQ(code_of([&] { notifications().mute(&alice, meta(), alice_); }), "cannot_mute_self");
-  EXPECT_EQ(code_of([&] { notifications().mute(&alice, meta(), clinician); }), "cannot_mute_staff");
-  EXPECT_EQ(code_of([&] { notifications().mute(&alice, meta(), admin); }), "cannot_mute_staff");
-  EXPECT_EQ(code_of([&] { notifications().mute(&alice, meta(), stranger); }), "user_not_found");
-  EXPECT_EQ(code_of([&] { notifications().mute(&alice, meta(), 999999); }), "user_not_found");
+  EXPECT_EQ(test::error_code_of([&] { notifications().mute(&alice, meta(), alice_); }), "cannot_mute_self");
+  EXPECT_EQ(test::error_code_of([&] { notifications().mute(&alice, meta(), clinician); }), "cannot_mute_staff");
+  EXPECT_EQ(test::error_code_of([&] { notifications().mute(&alice, meta(), admin); }), "cannot_mute_staff");
+  EXPECT_EQ(test::error_code_of([&] { notifications().mute(&alice, meta(), stranger); }), "user_not_found");
+  EXPECT_EQ(test::error_code_of([&] { notifications().mute(&alice, meta(), 999999); }), "user_not_found");
   EXPECT_TRUE(notifications().mutes(&alice).empty());
 }
 
@@ -293,10 +272,10 @@ TEST_F(NotificationServiceTest, MutingIsIdempotentListedAndUndone) {
 }
 
 TEST_F(NotificationServiceTest, SignedOutOrSuspendedCallersAreRefused) {
-  EXPECT_EQ(code_of([&] { notifications().list(nullptr, std::nullopt); }), "sign_in_required");
+  EXPECT_EQ(test::error_code_of([&] { notifications().list(nullptr, std::nullopt); }), "sign_in_required");
   write([&](store::Connection& c) { store::set_user_status(c, bob_, "suspended"); });
   auto bob = principal(bob_);
-  EXPECT_EQ(code_of([&] { notifications().mute(&bob, meta(), alice_); }), "account_suspended");
+  EXPECT_EQ(test::error_code_of([&] { notifications().mute(&bob, meta(), alice_); }), "account_suspended");
 }
 
 TEST(PlainExcerpt, CutsAtACharacterBoundaryWithAnEllipsis) {

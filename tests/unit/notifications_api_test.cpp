@@ -11,7 +11,7 @@
 #include "store/network_repo.hpp"
 #include "store/notification_repo.hpp"
 #include "store/post_repo.hpp"
-#include "support/temp_dir.hpp"
+#include "support/database_fixture.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -24,12 +24,8 @@ using nlohmann::json;
 
 namespace {
 
-class NotificationsApi : public ::testing::Test {
+class NotificationsApi : public test::DatabaseTest {
  protected:
-  template <class F>
-  auto write(F&& f) {
-    return db_->writer().run(std::forward<F>(f)).get();
-  }
   std::string now() const { return core::format_utc_ms(clock_.system_now()); }
 
   void SetUp() override {
@@ -90,10 +86,8 @@ class NotificationsApi : public ::testing::Test {
   static json body_of(const http::Response& r) { return json::parse(r.body_view()); }
   static std::string code(const http::Response& r) { return body_of(r)["error"].value("code", ""); }
 
-  test::TempDir dir_;
   live::Hub hub_;
   core::RealClock clock_;
-  std::unique_ptr<store::Database> db_;
   std::unique_ptr<services::Services> services_;
   std::unique_ptr<http::App> app_;
   int calls_ = 0;

@@ -1,7 +1,6 @@
 // Office hours: the live status in the network's own zone across the clock changes, closures,
 // the next change, the rota, and the rules for changing them (OfficeHoursService), on a real
 // database with fixed instants.
-#include "core/app_error.hpp"
 #include "core/clock.hpp"
 #include "services/audit_log.hpp"
 #include "services/demo_office_hours.hpp"
@@ -12,11 +11,11 @@
 #include "store/connection.hpp"
 #include "store/database.hpp"
 #include "store/network_repo.hpp"
-#include "support/temp_dir.hpp"
+#include "support/database_fixture.hpp"
+#include "support/service_fixtures.hpp"
 
 #include <gtest/gtest.h>
 
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -34,22 +33,8 @@ TimePoint at(const char* rfc3339) {
 
 std::string text(std::optional<TimePoint> t) { return t ? core::format_utc_ms(*t) : "none"; }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const core::AppError& e) {
-    return e.code();
-  }
-  return "";
-}
-
-class OfficeHoursTest : public ::testing::Test {
+class OfficeHoursTest : public test::DatabaseTest {
  protected:
-  template <class F>
-  auto write(F&& f) {
-    return db_->writer().run(std::forward<F>(f)).get();
-  }
-
   void SetUp() override {
     db_ = std::make_unique<store::Database>(store::Database::Options{.path = dir_.path() / "harbour.db", .max_readers = 2});
     write([&](store::Connection& c) {
@@ -104,18 +89,6 @@ class OfficeHoursTest : public ::testing::Test {
     return db_->read([&](store::Connection& c) { return services::on_shift_user_ids(c, london_, at(when)); });
   }
 
-  static services::Principal principal(std::int64_t id, bool admin, std::vector<std::pair<std::int64_t, services::Role>> keys) {
-    services::Principal p;
-    p.user_id = id;
-    p.pseudonym = "someone";
-    p.is_admin = admin;
-    p.totp_enabled = true;
-    p.second_factor_done = true;
-    p.session_id = id;
-    p.session_ref = "sess" + std::to_string(id);
-    for (const auto& [net, role] : keys) p.memberships.push_back({net, "", "", role, true});
-    return p;
-  }
 
   std::int64_t audit_rows(const char* action) {
     return db_->read([&](store::Connection& c) {
@@ -128,8 +101,6 @@ class OfficeHoursTest : public ::testing::Test {
     });
   }
 
-  test::TempDir dir_;
-  std::unique_ptr<store::Database> db_;
   std::int64_t london_ = 0, new_york_ = 0, empty_ = 0, nowhere_ = 0;
   std::int64_t clinician_ = 0, volunteer_ = 0, member_ = 0, admin_ = 0;
 };
@@ -332,9 +303,9 @@ class OfficeHoursServiceTest : public OfficeHoursTest {
  protected:
   services::OfficeHoursService svc() { return services::OfficeHoursService(*db_, {}); }
   services::RequestMeta meta() const { return {"192.0.2.7", at("2026-01-07T12:00:00Z")}; }
-  services::Principal admin() { return principal(admin_, true, {}); }
-  services::Principal member() { return principal(member_, false, {{london_, services::Role::Member}}); }
-  services::Principal clinician() { return principal(clinician_, false, {{london_, services::Role::Clinician}}); }
+  services::Principal admin() { return test::principal_with(admin_, "someone", {}, /*admin=*/true); }
+  services::Principal member() { return test::principal_with(member_, "someone", {{london_, services::Role::Member}}); }
+  services::Principal clinician() { return test::principal_with(clinician_, "someone", {{london_, services::Role::Clinician}}); }
 };
 
 TEST_F(OfficeHoursServiceTest, AdminReplacesWeekAndClosuresAndItIsAudited) {
@@ -360,7 +331,7 @@ TEST_F(OfficeHoursServiceTest, AdminReplacesWeekAndClosuresAndItIsAudited) {
 TEST_F(OfficeHoursServiceTest, InvalidHoursAreRefusedAndNothingChanges) {
   const auto a = admin();
   const auto replace = [&](std::vector<services::WeeklyHours> week, std::vector<services::Closure> closures) {
-    return error_of([&] { svc().replace(&a, meta(), "default", week, closures); });
+    return test::error_code_of([&] { svc().replace(&a, meta(), "default", week, closures); });
   };
   EXPECT_EQ(replace({{1, "09:00", "12:00"}, {1, "11:00", "15:00"}}, {}), "invalid_hours");  // overlap
   EXPECT_EQ(replace({{1, "12:00", "09:00"}}, {}), "invalid_hours");
@@ -378,9 +349,9 @@ TEST_F(OfficeHoursServiceTest, InvalidHoursAreRefusedAndNothingChanges) {
   EXPECT_EQ(audit_rows("network.office_hours_update"), 0);
   const auto m = member();
   const auto c = clinician();
-  EXPECT_EQ(error_of([&] { svc().replace(&m, meta(), "default", {}, {}); }), "not_allowed");
-  EXPECT_EQ(error_of([&] { svc().replace(&c, meta(), "default", {}, {}); }), "not_allowed");
-  EXPECT_EQ(error_of([&] { svc().get(&m, "nyc", meta().now, false); }), "network_not_found");
+  EXPECT_EQ(test::error_code_of([&] { svc().replace(&m, meta(), "default", {}, {}); }), "not_allowed");
+  EXPECT_EQ(test::error_code_of([&] { svc().replace(&c, meta(), "default", {}, {}); }), "not_allowed");
+  EXPECT_EQ(test::error_code_of([&] { svc().get(&m, "nyc", meta().now, false); }), "network_not_found");
 }
 
 TEST_F(OfficeHoursServiceTest, RotaShiftsAreForStaffAndAuditedBothWays) {
@@ -390,13 +361,13 @@ TEST_F(OfficeHoursServiceTest, RotaShiftsAreForStaffAndAuditedBothWays) {
   EXPECT_EQ(s.role, "clinician");
   EXPECT_EQ(s.starts_at, "2026-01-07T08:00:00.000Z");
   EXPECT_EQ(audit_rows("rota.add"), 1);
-  EXPECT_EQ(error_of([&] { svc().add_shift(&a, meta(), "default", member_, "2026-01-07T08:00:00Z", "2026-01-07T20:00:00Z"); }),
+  EXPECT_EQ(test::error_code_of([&] { svc().add_shift(&a, meta(), "default", member_, "2026-01-07T08:00:00Z", "2026-01-07T20:00:00Z"); }),
             "not_staff");
-  EXPECT_EQ(error_of([&] { svc().add_shift(&a, meta(), "default", volunteer_, "2026-01-07T08:00:00Z", "2026-01-08T08:00:01Z"); }),
+  EXPECT_EQ(test::error_code_of([&] { svc().add_shift(&a, meta(), "default", volunteer_, "2026-01-07T08:00:00Z", "2026-01-08T08:00:01Z"); }),
             "invalid_shift");  // longer than a day
-  EXPECT_EQ(error_of([&] { svc().add_shift(&a, meta(), "default", clinician_, "2026-01-07T19:00:00Z", "2026-01-07T22:00:00Z"); }),
+  EXPECT_EQ(test::error_code_of([&] { svc().add_shift(&a, meta(), "default", clinician_, "2026-01-07T19:00:00Z", "2026-01-07T22:00:00Z"); }),
             "shift_overlaps");
-  EXPECT_EQ(error_of([&] { svc().add_shift(&a, meta(), "default", volunteer_, "yesterday", "2026-01-07T22:00:00Z"); }),
+  EXPECT_EQ(test::error_code_of([&] { svc().add_shift(&a, meta(), "default", volunteer_, "yesterday", "2026-01-07T22:00:00Z"); }),
             "invalid_time");
   const auto c = clinician();
   const auto people = svc().on_shift(&c, "default", at("2026-01-07T12:00:00Z"));
@@ -404,11 +375,11 @@ TEST_F(OfficeHoursServiceTest, RotaShiftsAreForStaffAndAuditedBothWays) {
   EXPECT_EQ(people[0].id, clinician_);
   EXPECT_EQ(svc().rota(&c, "default", std::nullopt, std::nullopt, at("2026-01-07T12:00:00Z")).size(), 1u);
   const auto m = member();
-  EXPECT_EQ(error_of([&] { svc().rota(&m, "default", std::nullopt, std::nullopt, meta().now); }), "not_allowed");
-  EXPECT_EQ(error_of([&] { svc().remove_shift(&c, meta(), s.id); }), "not_allowed");
+  EXPECT_EQ(test::error_code_of([&] { svc().rota(&m, "default", std::nullopt, std::nullopt, meta().now); }), "not_allowed");
+  EXPECT_EQ(test::error_code_of([&] { svc().remove_shift(&c, meta(), s.id); }), "not_allowed");
   svc().remove_shift(&a, meta(), s.id);
   EXPECT_EQ(audit_rows("rota.remove"), 1);
-  EXPECT_EQ(error_of([&] { svc().remove_shift(&a, meta(), s.id); }), "shift_not_found");
+  EXPECT_EQ(test::error_code_of([&] { svc().remove_shift(&a, meta(), s.id); }), "shift_not_found");
   EXPECT_TRUE(svc().on_shift(&c, "default", at("2026-01-07T12:00:00Z")).empty());
 }
 

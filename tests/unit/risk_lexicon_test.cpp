@@ -2,7 +2,6 @@
 // the matching rules (whole words, white space, apostrophes, exceptions that cover only their
 // occurrence, urgent over concern), a network's additions, and the service clinicians use to
 // manage them.
-#include "core/app_error.hpp"
 #include "core/clock.hpp"
 #include "live/hub.hpp"
 #include "services/phrase_match.hpp"
@@ -15,13 +14,13 @@
 #include "store/database.hpp"
 #include "store/network_repo.hpp"
 #include "store/risk_terms_repo.hpp"
-#include "support/temp_dir.hpp"
+#include "support/database_fixture.hpp"
+#include "support/service_fixtures.hpp"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
-#include <functional>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -221,22 +220,8 @@ TEST(RiskLexicon, TitleAndBodyAreSearchedApart) {
 
 constexpr const char* kNow = "2026-03-01T10:00:00.000Z";
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const core::AppError& e) {
-    return e.code();
-  }
-  return "";
-}
-
-class RiskTermsTest : public ::testing::Test {
+class RiskTermsTest : public test::DatabaseTest {
  protected:
-  template <class F>
-  auto write(F&& f) {
-    return db_->writer().run(std::forward<F>(f)).get();
-  }
-
   void SetUp() override {
     db_ = std::make_unique<store::Database>(store::Database::Options{.path = dir_.path() / "harbour.db", .max_readers = 2});
     services_ = std::make_unique<services::Services>(*db_, hub_, clock_, services::ServicesOptions{});
@@ -256,24 +241,12 @@ class RiskTermsTest : public ::testing::Test {
     });
   }
 
-  static services::Principal principal(std::int64_t id, bool admin, std::vector<std::pair<std::int64_t, services::Role>> keys) {
-    services::Principal p;
-    p.user_id = id;
-    p.pseudonym = "someone";
-    p.is_admin = admin;
-    p.totp_enabled = true;
-    p.second_factor_done = true;
-    p.session_id = id;
-    p.session_ref = "sess" + std::to_string(id);
-    for (const auto& [net, role] : keys) p.memberships.push_back({net, "", "", role, true});
-    return p;
-  }
-  services::Principal clinician() const { return principal(clinician_, false, {{net_a_, services::Role::Clinician}}); }
+  services::Principal clinician() const { return test::principal_with(clinician_, "someone", {{net_a_, services::Role::Clinician}}); }
   services::Principal other_clinician() const {
-    return principal(other_clinician_, false, {{net_b_, services::Role::Clinician}});
+    return test::principal_with(other_clinician_, "someone", {{net_b_, services::Role::Clinician}});
   }
-  services::Principal peer() const { return principal(peer_, false, {{net_a_, services::Role::PeerSupporter}}); }
-  services::Principal admin() const { return principal(admin_, true, {}); }
+  services::Principal peer() const { return test::principal_with(peer_, "someone", {{net_a_, services::Role::PeerSupporter}}); }
+  services::Principal admin() const { return test::principal_with(admin_, "someone", {}, /*admin=*/true); }
 
   services::RequestMeta meta() const { return {"192.0.2.7", clock_.system_now()}; }
   services::RiskTermService service() {
@@ -293,10 +266,8 @@ class RiskTermsTest : public ::testing::Test {
     });
   }
 
-  test::TempDir dir_;
   live::Hub hub_;
   core::RealClock clock_;
-  std::unique_ptr<store::Database> db_;
   std::unique_ptr<services::Services> services_;
   std::int64_t net_a_ = 0, net_b_ = 0, clinician_ = 0, other_clinician_ = 0, peer_ = 0, admin_ = 0;
 };
@@ -338,24 +309,24 @@ TEST_F(RiskTermsTest, AddTidiesValidatesAndAudits) {
   EXPECT_EQ(match(net_a_, "I feel like a ghost")->phrase, "feel like a ghost");
   EXPECT_FALSE(match(net_a_, "I feel like a ghost story would cheer me up"));
 
-  EXPECT_EQ(error_of([&] { svc.add(&clin, meta(), "default", "Feel like a GHOST", "urgent", {}); }), "term_exists");
-  EXPECT_EQ(error_of([&] { svc.add(&clin, meta(), "default", "something", "severe", {}); }), "invalid_tier");
-  EXPECT_EQ(error_of([&] { svc.add(&clin, meta(), "default", "!!", "concern", {}); }), "invalid_phrase");
-  EXPECT_EQ(error_of([&] { svc.add(&clin, meta(), "default", "x", "concern", {}); }), "invalid_phrase");
-  EXPECT_EQ(error_of([&] { svc.add(&clin, meta(), "default", "end, it", "concern", {}); }), "invalid_phrase");
-  EXPECT_EQ(error_of([&] { svc.add(&clin, meta(), "default", std::string(101, 'a'), "concern", {}); }),
+  EXPECT_EQ(test::error_code_of([&] { svc.add(&clin, meta(), "default", "Feel like a GHOST", "urgent", {}); }), "term_exists");
+  EXPECT_EQ(test::error_code_of([&] { svc.add(&clin, meta(), "default", "something", "severe", {}); }), "invalid_tier");
+  EXPECT_EQ(test::error_code_of([&] { svc.add(&clin, meta(), "default", "!!", "concern", {}); }), "invalid_phrase");
+  EXPECT_EQ(test::error_code_of([&] { svc.add(&clin, meta(), "default", "x", "concern", {}); }), "invalid_phrase");
+  EXPECT_EQ(test::error_code_of([&] { svc.add(&clin, meta(), "default", "end, it", "concern", {}); }), "invalid_phrase");
+  EXPECT_EQ(test::error_code_of([&] { svc.add(&clin, meta(), "default", std::string(101, 'a'), "concern", {}); }),
             "invalid_phrase");
-  EXPECT_EQ(error_of([&] { svc.add(&clin, meta(), "default", "in the dark", "concern", {"lights on"}); }),
+  EXPECT_EQ(test::error_code_of([&] { svc.add(&clin, meta(), "default", "in the dark", "concern", {"lights on"}); }),
             "invalid_exception");
-  EXPECT_EQ(error_of([&] { svc.add(&clin, meta(), "default", "in the dark", "concern", {"In The Dark"}); }),
+  EXPECT_EQ(test::error_code_of([&] { svc.add(&clin, meta(), "default", "in the dark", "concern", {"In The Dark"}); }),
             "invalid_exception");
-  EXPECT_EQ(error_of([&] {
+  EXPECT_EQ(test::error_code_of([&] {
               svc.add(&clin, meta(), "default", "in the dark", "concern", std::vector<std::string>(21, "in the dark room"));
             }),
             "invalid_exception");
   // Already built in at this tier or higher: nothing to add.
-  EXPECT_EQ(error_of([&] { svc.add(&clin, meta(), "default", "kill myself", "concern", {}); }), "term_built_in");
-  EXPECT_EQ(error_of([&] { svc.add(&clin, meta(), "default", "cant go on", "concern", {}); }), "term_built_in");
+  EXPECT_EQ(test::error_code_of([&] { svc.add(&clin, meta(), "default", "kill myself", "concern", {}); }), "term_built_in");
+  EXPECT_EQ(test::error_code_of([&] { svc.add(&clin, meta(), "default", "cant go on", "concern", {}); }), "term_built_in");
   EXPECT_EQ(audit_rows("risk_term.add"), 1);
   EXPECT_EQ(db_->read([&](store::Connection& c) { return store::list_risk_terms(c, net_a_).size(); }), 1u);
 }
@@ -366,14 +337,14 @@ TEST_F(RiskTermsTest, OnlyClinicianOfTheNetworkAndAdminsManageTerms) {
   const auto peer_p = peer();
   const auto admin_p = admin();
   auto svc = service();
-  EXPECT_EQ(error_of([&] { svc.list(nullptr, "default"); }), "sign_in_required");
-  EXPECT_EQ(error_of([&] { svc.list(&peer_p, "default"); }), "not_allowed");
-  EXPECT_EQ(error_of([&] { svc.list(&other, "default"); }), "network_not_found");
-  EXPECT_EQ(error_of([&] { svc.list(&clin, "nowhere"); }), "network_not_found");
-  EXPECT_EQ(error_of([&] { svc.add(&peer_p, meta(), "default", "numb inside", "concern", {}); }), "not_allowed");
+  EXPECT_EQ(test::error_code_of([&] { svc.list(nullptr, "default"); }), "sign_in_required");
+  EXPECT_EQ(test::error_code_of([&] { svc.list(&peer_p, "default"); }), "not_allowed");
+  EXPECT_EQ(test::error_code_of([&] { svc.list(&other, "default"); }), "network_not_found");
+  EXPECT_EQ(test::error_code_of([&] { svc.list(&clin, "nowhere"); }), "network_not_found");
+  EXPECT_EQ(test::error_code_of([&] { svc.add(&peer_p, meta(), "default", "numb inside", "concern", {}); }), "not_allowed");
   auto no_2fa = clin;
   no_2fa.second_factor_done = false;
-  EXPECT_EQ(error_of([&] { svc.list(&no_2fa, "default"); }), "second_factor_required");
+  EXPECT_EQ(test::error_code_of([&] { svc.list(&no_2fa, "default"); }), "second_factor_required");
 
   const auto added = svc.add(&admin_p, meta(), "default", "numb inside", "concern", {});
   const auto listed = svc.list(&clin, "default");
@@ -383,14 +354,14 @@ TEST_F(RiskTermsTest, OnlyClinicianOfTheNetworkAndAdminsManageTerms) {
   EXPECT_TRUE(listed.back().built_in);
   EXPECT_FALSE(listed.back().id);
 
-  EXPECT_EQ(error_of([&] { svc.remove(&peer_p, meta(), *added.id); }), "not_allowed");
-  EXPECT_EQ(error_of([&] { svc.remove(&other, meta(), *added.id); }), "risk_term_not_found");
-  EXPECT_EQ(error_of([&] { svc.remove(&clin, meta(), 999999); }), "risk_term_not_found");
+  EXPECT_EQ(test::error_code_of([&] { svc.remove(&peer_p, meta(), *added.id); }), "not_allowed");
+  EXPECT_EQ(test::error_code_of([&] { svc.remove(&other, meta(), *added.id); }), "risk_term_not_found");
+  EXPECT_EQ(test::error_code_of([&] { svc.remove(&clin, meta(), 999999); }), "risk_term_not_found");
   EXPECT_EQ(audit_rows("risk_term.remove"), 0);
   svc.remove(&clin, meta(), *added.id);
   EXPECT_EQ(audit_rows("risk_term.remove"), 1);
   EXPECT_FALSE(match(net_a_, "I feel numb inside"));
-  EXPECT_EQ(error_of([&] { svc.remove(&clin, meta(), *added.id); }), "risk_term_not_found");
+  EXPECT_EQ(test::error_code_of([&] { svc.remove(&clin, meta(), *added.id); }), "risk_term_not_found");
 }
 
 }  // namespace

@@ -8,7 +8,7 @@
 #include "store/network_repo.hpp"
 #include "store/post_repo.hpp"
 #include "store/safety_records_repo.hpp"
-#include "support/temp_dir.hpp"
+#include "support/database_fixture.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -24,12 +24,8 @@ namespace {
 
 constexpr const char* kNow = "2026-03-04T10:00:00.000Z";
 
-class SafetyRecords : public ::testing::Test {
+class SafetyRecords : public test::DatabaseTest {
  protected:
-  template <class F>
-  auto write(F&& f) {
-    return db_->writer().run(std::forward<F>(f)).get();
-  }
   void SetUp() override {
     db_ = std::make_unique<store::Database>(store::Database::Options{.path = dir_.path() / "harbour.db", .max_readers = 2});
     write([&](store::Connection& c) {
@@ -73,8 +69,6 @@ class SafetyRecords : public ::testing::Test {
     });
   }
 
-  test::TempDir dir_;
-  std::unique_ptr<store::Database> db_;
   std::int64_t net_ = 0, member_ = 0, other_ = 0, clinician_ = 0, post_ = 0, member_case_ = 0, owned_case_ = 0;
 };
 

@@ -16,13 +16,13 @@
 #include "store/network_repo.hpp"
 #include "store/office_hours_repo.hpp"
 #include "store/post_repo.hpp"
-#include "support/temp_dir.hpp"
+#include "support/database_fixture.hpp"
+#include "support/service_fixtures.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include <chrono>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -72,22 +72,8 @@ class Inbox final : public live::Subscriber {
   std::vector<json> events_;
 };
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const core::AppError& e) {
-    return e.code();
-  }
-  return "";
-}
-
-class WallTest : public ::testing::Test {
+class WallTest : public test::DatabaseTest {
  protected:
-  template <class F>
-  auto write(F&& f) {
-    return db_->writer().run(std::forward<F>(f)).get();
-  }
-
   void SetUp() override {
     db_ = std::make_unique<store::Database>(store::Database::Options{.path = dir_.path() / "harbour.db", .max_readers = 4});
     services::ServicesOptions options;
@@ -101,10 +87,10 @@ class WallTest : public ::testing::Test {
         store::upsert_membership(c, id, net_, role);
         return id;
       };
-      ann_ = principal(user("Quiet River", "member"), "Quiet River", Role::Member);
-      ben_ = principal(user("Calm Sea", "member"), "Calm Sea", Role::Member);
-      carer_ = principal(user("Kind Oak", "carer"), "Kind Oak", Role::Carer);
-      clinician_ = principal(user("Staff Alder", "clinician"), "Staff Alder", Role::Clinician);
+      ann_ = test::principal_with(user("Quiet River", "member"), "Quiet River", {{net_, Role::Member}});
+      ben_ = test::principal_with(user("Calm Sea", "member"), "Calm Sea", {{net_, Role::Member}});
+      carer_ = test::principal_with(user("Kind Oak", "carer"), "Kind Oak", {{net_, Role::Carer}});
+      clinician_ = test::principal_with(user("Staff Alder", "clinician"), "Staff Alder", {{net_, Role::Clinician}});
     });
     publish_members_at_once();
     hub_.subscribe(services::wall_topic(net_), everyone_);
@@ -120,18 +106,6 @@ class WallTest : public ::testing::Test {
     write([&](store::Connection& c) { store::upsert_moderation_policy(c, net_, "first_posts", 3, kNow); });
   }
 
-  Principal principal(std::int64_t id, const char* pseudonym, Role role) const {
-    Principal p;
-    p.user_id = id;
-    p.pseudonym = pseudonym;
-    p.totp_enabled = true;
-    p.second_factor_done = true;
-    p.session_id = id;
-    p.session_ref = "sess" + std::to_string(id);
-    p.memberships.push_back({net_, "", "", role, true});
-    return p;
-  }
-
   services::RequestMeta meta() const { return {"192.0.2.7", clock_.system_now()}; }
   services::WallService& wall() { return services_->wall(); }
 
@@ -144,10 +118,8 @@ class WallTest : public ::testing::Test {
   // The feed runs on its own thread; this makes the test's wait short and certain.
   void settle() { services_->wall_feed().publish_pending(); }
 
-  test::TempDir dir_;
   core::RealClock clock_;
   live::Hub hub_;
-  std::unique_ptr<store::Database> db_;
   std::unique_ptr<services::Services> services_;
   std::int64_t net_ = 0;
   Principal ann_, ben_, carer_, clinician_;
@@ -288,8 +260,8 @@ TEST_F(WallTest, RepliesNeedAPublishedMessageOfThisWall) {
   const auto r = say(ben_, "Yes, it helped me sleep.", m.post.row.id);
   EXPECT_EQ(r.post.row.kind, "wall_reply");
   EXPECT_EQ(wall().page(&ann_, "default", std::nullopt, clock_.system_now()).messages.at(0).replies.size(), 1u);
-  EXPECT_EQ(error_of([&] { say(ben_, "To a reply", r.post.row.id); }), "post_not_found");
-  EXPECT_EQ(error_of([&] { say(ben_, "To nothing", 999'999); }), "post_not_found");
+  EXPECT_EQ(test::error_code_of([&] { say(ben_, "To a reply", r.post.row.id); }), "post_not_found");
+  EXPECT_EQ(test::error_code_of([&] { say(ben_, "To nothing", 999'999); }), "post_not_found");
 }
 
 TEST_F(WallTest, OutsideOfficeHoursMembersReadAndStaffStillWrite) {
@@ -302,14 +274,14 @@ TEST_F(WallTest, OutsideOfficeHoursMembersReadAndStaffStillWrite) {
   const auto page = wall().page(&ann_, "default", std::nullopt, clock_.system_now());
   EXPECT_FALSE(page.can_post);
   EXPECT_NE(page.read_only_reason.find("116 123"), std::string::npos);
-  EXPECT_EQ(error_of([&] { say(ann_, "Hello?"); }), "wall_closed");
+  EXPECT_EQ(test::error_code_of([&] { say(ann_, "Hello?"); }), "wall_closed");
   EXPECT_EQ(say(clinician_, "We are away; back tomorrow.").post.row.state, "published");
   EXPECT_TRUE(wall().page(&clinician_, "default", std::nullopt, clock_.system_now()).can_post);
 }
 
 TEST_F(WallTest, CarersAreNotOnTheWallAndTheRateLimitHolds) {
-  EXPECT_EQ(error_of([&] { wall().page(&carer_, "default", std::nullopt, clock_.system_now()); }), "not_allowed");
-  EXPECT_EQ(error_of([&] { say(carer_, "hello"); }), "not_allowed");
+  EXPECT_EQ(test::error_code_of([&] { wall().page(&carer_, "default", std::nullopt, clock_.system_now()); }), "not_allowed");
+  EXPECT_EQ(test::error_code_of([&] { say(carer_, "hello"); }), "not_allowed");
 
   // The default limits: 6 a minute, 2 at once.
   services::WallService limited(*db_, services_->notifications(), services_->cases(), hub_, {6, 30});
@@ -317,7 +289,7 @@ TEST_F(WallTest, CarersAreNotOnTheWallAndTheRateLimitHolds) {
   in.body = "quick";
   // A refused message does not use up the limit.
   for (int i = 0; i < 4; ++i) {
-    EXPECT_EQ(error_of([&] { limited.post(&ben_, meta(), "default", in, std::int64_t{999'999}); }), "post_not_found");
+    EXPECT_EQ(test::error_code_of([&] { limited.post(&ben_, meta(), "default", in, std::int64_t{999'999}); }), "post_not_found");
   }
   limited.post(&ben_, meta(), "default", in, std::nullopt);
   limited.post(&ben_, meta(), "default", in, std::nullopt);
@@ -328,7 +300,7 @@ TEST_F(WallTest, CarersAreNotOnTheWallAndTheRateLimitHolds) {
     EXPECT_EQ(e.code(), "rate_limited");
     EXPECT_GT(e.retry_after().count(), 0);
   }
-  EXPECT_EQ(error_of([&] { say(ben_, std::string(1001, 'a')); }), "text_too_long");
+  EXPECT_EQ(test::error_code_of([&] { say(ben_, std::string(1001, 'a')); }), "text_too_long");
 }
 
 TEST(WallMarkdown, TheShortProfileFlattensBlocksAndKeepsInlineFormatting) {
