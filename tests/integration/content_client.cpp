@@ -5,6 +5,9 @@
 #include "core/crypto.hpp"
 #include "services/totp.hpp"
 
+#include <array>
+#include <chrono>
+#include <cstdio>
 #include <map>
 #include <stdexcept>
 #include <utility>
@@ -156,6 +159,40 @@ std::optional<nlohmann::json> next_message_of_type(WssClient& ws, const std::str
     if (j.is_object() && j.value("type", "") == type) return j;
   }
   return std::nullopt;
+}
+
+namespace {
+
+std::string hh00(int hour) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%02d:00", hour);
+  return buf;
+}
+
+}  // namespace
+
+nlohmann::json week_around_now(bool open_now) {
+  const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
+  const int utc_hour = static_cast<int>(std::chrono::duration_cast<std::chrono::hours>(since_epoch).count() % 24);
+  std::array<bool, 24> open{};
+  for (int h = 0; h < 24; ++h) {
+    const bool in_band = (h - utc_hour + 24) % 24 < 3;
+    open[static_cast<std::size_t>(h)] = open_now ? in_band : !in_band;
+  }
+  nlohmann::json week = nlohmann::json::array();
+  for (int day = 1; day <= 7; ++day) {
+    for (int h = 0; h < 24;) {
+      if (!open[static_cast<std::size_t>(h)]) {
+        ++h;
+        continue;
+      }
+      int end = h;
+      while (end < 24 && open[static_cast<std::size_t>(end)]) ++end;
+      week.push_back({{"weekday", day}, {"opens", hh00(h)}, {"closes", end == 24 ? "24:00" : hh00(end)}});
+      h = end;
+    }
+  }
+  return week;
 }
 
 }  // namespace harbour::test

@@ -72,4 +72,11 @@ Person join(const ServerProcess& server, const std::string& pseudonym, const std
 std::optional<nlohmann::json> next_message_of_type(WssClient& ws, const std::string& type,
                                                    std::chrono::milliseconds timeout);
 
+// Weekly office hours, the same on all seven days, that either cover the next three hours or
+// leave exactly them out (the body's "week" for PUT /networks/{slug}/office-hours). Written for
+// Europe/London, which is UTC or UTC+1: a band of three local hours starting at the current UTC
+// hour holds local "now" either way, with at least an hour to spare, so no time-zone library is
+// needed here.
+nlohmann::json week_around_now(bool open_now);
+
 }  // namespace harbour::test

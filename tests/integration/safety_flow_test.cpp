@@ -38,39 +38,6 @@ bool contains(const json& list, const std::string& value) {
   return list.is_array() && std::find(list.begin(), list.end(), json(value)) != list.end();
 }
 
-std::string hh00(int hour) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "%02d:00", hour);
-  return buf;
-}
-
-// Weekly hours, the same on all seven days, that either cover the next three hours or leave
-// exactly them out. They are written in the network's zone (Europe/London, checked by the tests),
-// which is UTC or UTC+1: a band of three local hours starting at the current UTC hour holds local
-// "now" either way, with at least an hour to spare, so no time-zone library is needed here.
-json week_around_now(bool open_now) {
-  const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
-  const int utc_hour = static_cast<int>(std::chrono::duration_cast<std::chrono::hours>(since_epoch).count() % 24);
-  std::array<bool, 24> open{};
-  for (int h = 0; h < 24; ++h) {
-    const bool in_band = (h - utc_hour + 24) % 24 < 3;
-    open[static_cast<std::size_t>(h)] = open_now ? in_band : !in_band;
-  }
-  json week = json::array();
-  for (int day = 1; day <= 7; ++day) {
-    for (int h = 0; h < 24;) {
-      if (!open[static_cast<std::size_t>(h)]) {
-        ++h;
-        continue;
-      }
-      int end = h;
-      while (end < 24 && open[static_cast<std::size_t>(end)]) ++end;
-      week.push_back({{"weekday", day}, {"opens", hh00(h)}, {"closes", end == 24 ? "24:00" : hh00(end)}});
-      h = end;
-    }
-  }
-  return week;
-}
 
 std::chrono::system_clock::time_point instant(const json& text) {
   const auto t = services::parse_instant(text.get<std::string>());

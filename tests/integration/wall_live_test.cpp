@@ -404,38 +404,6 @@ std::string text_of_length(std::size_t n, const std::string& seed = "Calm water 
   return out;
 }
 
-// Weekly hours, the same every day, that cover the next three hours or leave exactly them out,
-// in the network's zone (Europe/London: UTC or UTC+1, so a band of three hours from the current
-// UTC hour holds local "now" either way). As safety_flow_test.cpp.
-std::string hh00(int hour) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "%02d:00", hour);
-  return buf;
-}
-
-json week_around_now(bool open_now) {
-  const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
-  const int utc_hour = static_cast<int>(std::chrono::duration_cast<std::chrono::hours>(since_epoch).count() % 24);
-  std::array<bool, 24> open{};
-  for (int h = 0; h < 24; ++h) {
-    const bool in_band = (h - utc_hour + 24) % 24 < 3;
-    open[static_cast<std::size_t>(h)] = open_now ? in_band : !in_band;
-  }
-  json week = json::array();
-  for (int day = 1; day <= 7; ++day) {
-    for (int h = 0; h < 24;) {
-      if (!open[static_cast<std::size_t>(h)]) {
-        ++h;
-        continue;
-      }
-      int end = h;
-      while (end < 24 && open[static_cast<std::size_t>(end)]) ++end;
-      week.push_back({{"weekday", day}, {"opens", hh00(h)}, {"closes", end == 24 ? "24:00" : hh00(end)}});
-      h = end;
-    }
-  }
-  return week;
-}
 
 class WallLive : public ::testing::Test {
  protected:
