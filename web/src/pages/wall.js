@@ -127,7 +127,7 @@ function startWall(page, session, network, data, settings) {
       const until = /^Moderators are here (until .+)$/.exec(summary);
       officeBox.replaceChildren(
         insetText(
-          h('p', { class: 'harbour-wall__office-text', id: 'wall-office-text' }, h('strong', { text: until ? `Moderators are here now, ${until[1]}.` : 'Moderators are here now.' }), summary && !until ? ` ${summary}.` : null),
+          h('p', { class: 'harbour-wall__office-text', id: 'wall-office-text' }, h('strong', { text: until ? `Moderators are here now, ${until[1]}.` : 'Moderators are here now.' }), summary && !until && !/^Moderators are here now\.?$/.test(summary) ? ` ${summary}.` : null),
         ),
       );
       officeBox.dataset.open = 'true';
