@@ -1,10 +1,22 @@
 #include "live/hub.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <string_view>
+#include <system_error>
 
 namespace harbour::live {
 
 Payload make_payload(std::string text) { return std::make_shared<const std::string>(std::move(text)); }
+
+std::int64_t event_id_of(const std::string& frame) noexcept {
+  constexpr std::string_view prefix = "{\"event_id\":";
+  if (frame.size() <= prefix.size() || frame.compare(0, prefix.size(), prefix) != 0) return 0;
+  std::int64_t id = 0;
+  const auto* first = frame.data() + prefix.size();
+  const auto [end, ec] = std::from_chars(first, frame.data() + frame.size(), id);
+  return ec == std::errc() && end != first ? id : 0;
+}
 
 void Hub::subscribe(const std::string& topic, const std::shared_ptr<Subscriber>& subscriber) {
   std::lock_guard lock(mutex_);

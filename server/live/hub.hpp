@@ -58,4 +58,9 @@ class Hub {
 
 Payload make_payload(std::string text);
 
+// The "event_id" of a stored event's frame (the Wall's events), 0 for any other frame. Such
+// frames are written by nlohmann::json, whose objects keep their keys sorted, so "event_id" is
+// always the first key: a prefix check, no parse, cheap enough for every frame of every socket.
+std::int64_t event_id_of(const std::string& frame) noexcept;
+
 }  // namespace harbour::live

@@ -156,18 +156,13 @@ class WsSession : public live::Subscriber, public Closable, public std::enable_s
       held_.clear();
       return close(websocket::close_reason(websocket::close_code::policy_error, "resume refused"));
     }
-    const auto last = answer.value("last_event_id", std::int64_t{0});
+    // From now on, a stored event this answer already holds is never sent again: it may still be
+    // on its way from the live feed (which can publish an event after the resume read it).
+    resumed_through_ = answer.value("last_event_id", std::int64_t{0});
     enqueue(live::make_payload(std::string(response.body_view())));
     auto waiting = std::move(held_);
     held_.clear();
-    for (auto& frame : waiting) {
-      // Only frames that carry an event id can be in the answer; the rest pass untouched.
-      if (frame && frame->find("\"event_id\"") != std::string::npos) {
-        const auto event = nlohmann::json::parse(*frame, nullptr, false);
-        if (event.is_object() && event.value("event_id", std::int64_t{0}) <= last) continue;
-      }
-      enqueue(frame);
-    }
+    for (auto& frame : waiting) enqueue(frame);
   }
 
   void do_read() {
@@ -210,6 +205,10 @@ class WsSession : public live::Subscriber, public Closable, public std::enable_s
 
   void enqueue(const live::Payload& frame) {
     if (!open_ || closing_) return;
+    if (resumed_through_ > 0 && frame) {
+      const auto id = live::event_id_of(*frame);
+      if (id > 0 && id <= resumed_through_) return;
+    }
     if (resuming_) {
       // Bounded like the queue itself: a resume that takes too long ends like a slow consumer.
       if (held_.size() + 1 > ctx_.config.limits.ws_queue_frames) {
@@ -274,6 +273,7 @@ class WsSession : public live::Subscriber, public Closable, public std::enable_s
   live::OutboundQueue queue_;
   std::optional<UpgradeRequest> resume_request_;
   bool resuming_ = false;
+  std::int64_t resumed_through_ = 0;  // the resume's last_event_id: events up to it were sent
   std::vector<live::Payload> held_;  // live frames that arrived while the resume was read (a vector: no allocation while empty, unlike a deque)
   beast::flat_buffer in_;
   websocket::close_reason close_reason_;

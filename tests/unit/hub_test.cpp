@@ -167,3 +167,12 @@ TEST(Hub, OwnersOfATopicAreDistinctPeople) {
   EXPECT_EQ(hub.owners_of("wall:1"), (std::vector<std::int64_t>{7}));
   EXPECT_TRUE(hub.owners_of("wall:2").empty());
 }
+
+TEST(Hub, EventIdOfReadsOnlyAStoredEventsLeadingId) {
+  EXPECT_EQ(event_id_of(R"({"event_id":150,"network":"default","type":"wall_removed"})"), 150);
+  EXPECT_EQ(event_id_of(R"({"events":[],"last_event_id":9,"type":"wall_resume"})"), 0);
+  EXPECT_EQ(event_id_of(R"({"type":"heartbeat","seq":3})"), 0);
+  EXPECT_EQ(event_id_of(R"({"event_id":)"), 0);
+  EXPECT_EQ(event_id_of(R"({"event_id":"7"})"), 0);
+  EXPECT_EQ(event_id_of(""), 0);
+}
