@@ -262,6 +262,17 @@ CaseList CaseService::list(const Principal* who, std::string_view network_slug, 
   });
 }
 
+CaseDetail CaseService::change_case(const Principal* who, const RequestMeta& meta, std::int64_t case_id,
+                                    const std::function<void(store::Connection&, const store::CaseRow&)>& step) {
+  run_audited(db_, audit_written_, [&](store::Connection& c) {
+    // Read again inside the write: the case may have moved on since the caller's check.
+    const auto cur = store::find_case(c, case_id);
+    if (!cur) throw case_not_found();
+    step(c, *cur);
+  });
+  return db_.read([&](store::Connection& c) { return detail(c, who, case_id, meta.now); });
+}
+
 CaseDetail CaseService::get(const Principal* who, const RequestMeta& meta, std::int64_t case_id) {
   const auto k = db_.read([&](store::Connection& c) { return store::find_case(c, case_id); });
   require_case_access(who, k, Capability::Moderate);
@@ -315,21 +326,18 @@ CaseDetail CaseService::acknowledge(const Principal* who, const RequestMeta& met
   const auto k = db_.read([&](store::Connection& c) { return store::find_case(c, case_id); });
   require_case_access(who, k, Capability::HandleRiskCases);
   const auto now = core::format_utc_ms(meta.now);
-  run_audited(db_, audit_written_, [&](store::Connection& c) {
-    const auto cur = store::find_case(c, case_id);
-    if (!cur) throw case_not_found();
-    if (cur->state != "open") throw invalid_transition(cur->state);
-    store::CaseUpdate u{"acknowledged", cur->owner_id, cur->due_at, now, std::nullopt, std::nullopt};
+  return change_case(who, meta, case_id, [&](store::Connection& c, const store::CaseRow& cur) {
+    if (cur.state != "open") throw invalid_transition(cur.state);
+    store::CaseUpdate u{"acknowledged", cur.owner_id, cur.due_at, now, std::nullopt, std::nullopt};
     // The one who picks it up owns it, unless it already has an owner; only a clinician can own
     // a case (only they can close it).
-    if (!u.owner_id && holds_clinician_key(*who, cur->network_id)) u.owner_id = who->user_id;
-    if (!store::update_case(c, case_id, "open", u)) throw invalid_transition(cur->state);
+    if (!u.owner_id && holds_clinician_key(*who, cur.network_id)) u.owner_id = who->user_id;
+    if (!store::update_case(c, case_id, "open", u)) throw invalid_transition(cur.state);
     store::insert_case_event(c, case_id, who->user_id, "state", "Acknowledged.", now);
-    auto e = staff_audit_entry(*who, "case.acknowledge", meta, cur->network_id, "case", std::to_string(case_id));
-    e.details = {{"from", cur->state}, {"to", u.state}};
+    auto e = staff_audit_entry(*who, "case.acknowledge", meta, cur.network_id, "case", std::to_string(case_id));
+    e.details = {{"from", cur.state}, {"to", u.state}};
     append_audit(c, e, meta.now);
   });
-  return db_.read([&](store::Connection& c) { return detail(c, who, case_id, meta.now); });
 }
 
 CaseDetail CaseService::contacted(const Principal* who, const RequestMeta& meta, std::int64_t case_id,
@@ -339,18 +347,15 @@ CaseDetail CaseService::contacted(const Principal* who, const RequestMeta& meta,
   const auto note = checked_case_text(raw_note, kCaseOutcomeMinChars, kCaseOutcomeMaxChars, "invalid_note",
                                       "Say how you made contact, in 3 to 2000 characters.");
   const auto now = core::format_utc_ms(meta.now);
-  run_audited(db_, audit_written_, [&](store::Connection& c) {
-    const auto cur = store::find_case(c, case_id);
-    if (!cur) throw case_not_found();
-    if (cur->state != "acknowledged") throw invalid_transition(cur->state);
-    store::CaseUpdate u{"contacted", cur->owner_id, cur->due_at, cur->acknowledged_at, std::nullopt, std::nullopt};
-    if (!store::update_case(c, case_id, "acknowledged", u)) throw invalid_transition(cur->state);
+  return change_case(who, meta, case_id, [&](store::Connection& c, const store::CaseRow& cur) {
+    if (cur.state != "acknowledged") throw invalid_transition(cur.state);
+    store::CaseUpdate u{"contacted", cur.owner_id, cur.due_at, cur.acknowledged_at, std::nullopt, std::nullopt};
+    if (!store::update_case(c, case_id, "acknowledged", u)) throw invalid_transition(cur.state);
     store::insert_case_event(c, case_id, who->user_id, "state", next_state_body("Contacted.", note), now);
-    auto e = staff_audit_entry(*who, "case.contact", meta, cur->network_id, "case", std::to_string(case_id));
-    e.details = {{"from", cur->state}, {"to", u.state}};
+    auto e = staff_audit_entry(*who, "case.contact", meta, cur.network_id, "case", std::to_string(case_id));
+    e.details = {{"from", cur.state}, {"to", u.state}};
     append_audit(c, e, meta.now);
   });
-  return db_.read([&](store::Connection& c) { return detail(c, who, case_id, meta.now); });
 }
 
 CaseDetail CaseService::assign(const Principal* who, const RequestMeta& meta, std::int64_t case_id,
@@ -358,26 +363,23 @@ CaseDetail CaseService::assign(const Principal* who, const RequestMeta& meta, st
   const auto k = db_.read([&](store::Connection& c) { return store::find_case(c, case_id); });
   require_case_access(who, k, Capability::HandleRiskCases);
   const auto now = core::format_utc_ms(meta.now);
-  run_audited(db_, audit_written_, [&](store::Connection& c) {
-    const auto cur = store::find_case(c, case_id);
-    if (!cur) throw case_not_found();
-    if (cur->state == "closed") throw invalid_transition(cur->state);
-    if (store::active_role_in(c, owner_id, cur->network_id) != std::optional<std::string>("clinician")) {
+  return change_case(who, meta, case_id, [&](store::Connection& c, const store::CaseRow& cur) {
+    if (cur.state == "closed") throw invalid_transition(cur.state);
+    if (store::active_role_in(c, owner_id, cur.network_id) != std::optional<std::string>("clinician")) {
       throw AppError(ErrorKind::BadRequest, "invalid_owner", "Choose a clinician of this network.");
     }
-    if (cur->owner_id == owner_id) return;  // nothing changes, nothing to record
-    store::CaseUpdate u{cur->state, owner_id, cur->due_at, cur->acknowledged_at, cur->closed_at, cur->outcome};
-    if (!store::update_case(c, case_id, cur->state, u)) throw invalid_transition(cur->state);
+    if (cur.owner_id == owner_id) return;  // nothing changes, nothing to record
+    store::CaseUpdate u{cur.state, owner_id, cur.due_at, cur.acknowledged_at, cur.closed_at, cur.outcome};
+    if (!store::update_case(c, case_id, cur.state, u)) throw invalid_transition(cur.state);
     const auto owner = store::find_case(c, case_id);
     store::insert_case_event(c, case_id, who->user_id, "owner",
                              "Assigned to " + (owner ? owner->owner_pseudonym.value_or("a clinician") : std::string("a clinician")) + ".",
                              now);
-    auto e = staff_audit_entry(*who, "case.assign", meta, cur->network_id, "case", std::to_string(case_id));
+    auto e = staff_audit_entry(*who, "case.assign", meta, cur.network_id, "case", std::to_string(case_id));
     e.details = {{"owner_id", owner_id}};
-    if (cur->owner_id) e.details["previous_owner_id"] = *cur->owner_id;
+    if (cur.owner_id) e.details["previous_owner_id"] = *cur.owner_id;
     append_audit(c, e, meta.now);
   });
-  return db_.read([&](store::Connection& c) { return detail(c, who, case_id, meta.now); });
 }
 
 CaseDetail CaseService::note(const Principal* who, const RequestMeta& meta, std::int64_t case_id,
@@ -386,15 +388,12 @@ CaseDetail CaseService::note(const Principal* who, const RequestMeta& meta, std:
   require_case_access(who, k, Capability::Moderate);
   const auto body = checked_note(raw_body);
   const auto now = core::format_utc_ms(meta.now);
-  run_audited(db_, audit_written_, [&](store::Connection& c) {
-    const auto cur = store::find_case(c, case_id);
-    if (!cur) throw case_not_found();
+  return change_case(who, meta, case_id, [&](store::Connection& c, const store::CaseRow& cur) {
     store::insert_case_event(c, case_id, who->user_id, handover ? "handover" : "note", body, now);
-    auto e = staff_audit_entry(*who, "case.note", meta, cur->network_id, "case", std::to_string(case_id));
+    auto e = staff_audit_entry(*who, "case.note", meta, cur.network_id, "case", std::to_string(case_id));
     e.details = {{"handover", handover}};
     append_audit(c, e, meta.now);
   });
-  return db_.read([&](store::Connection& c) { return detail(c, who, case_id, meta.now); });
 }
 
 CaseDetail CaseService::close(const Principal* who, const RequestMeta& meta, std::int64_t case_id,
@@ -406,20 +405,17 @@ CaseDetail CaseService::close(const Principal* who, const RequestMeta& meta, std
   }
   const auto outcome = checked_outcome(raw_outcome);
   const auto now = core::format_utc_ms(meta.now);
-  run_audited(db_, audit_written_, [&](store::Connection& c) {
-    const auto cur = store::find_case(c, case_id);
-    if (!cur) throw case_not_found();
+  return change_case(who, meta, case_id, [&](store::Connection& c, const store::CaseRow& cur) {
     // Somebody has to have picked it up first: an open case is nobody's yet.
-    if (cur->state != "acknowledged" && cur->state != "contacted") throw invalid_transition(cur->state);
-    store::CaseUpdate u{"closed", cur->owner_id ? cur->owner_id : std::optional<std::int64_t>(who->user_id), cur->due_at,
-                        cur->acknowledged_at, now, outcome};
-    if (!store::update_case(c, case_id, cur->state, u)) throw invalid_transition(cur->state);
+    if (cur.state != "acknowledged" && cur.state != "contacted") throw invalid_transition(cur.state);
+    store::CaseUpdate u{"closed", cur.owner_id ? cur.owner_id : std::optional<std::int64_t>(who->user_id), cur.due_at,
+                        cur.acknowledged_at, now, outcome};
+    if (!store::update_case(c, case_id, cur.state, u)) throw invalid_transition(cur.state);
     store::insert_case_event(c, case_id, who->user_id, "state", next_state_body("Closed. Outcome:", outcome), now);
-    auto e = staff_audit_entry(*who, "case.close", meta, cur->network_id, "case", std::to_string(case_id));
-    e.details = {{"from", cur->state}, {"to", u.state}};
+    auto e = staff_audit_entry(*who, "case.close", meta, cur.network_id, "case", std::to_string(case_id));
+    e.details = {{"from", cur.state}, {"to", u.state}};
     append_audit(c, e, meta.now);
   });
-  return db_.read([&](store::Connection& c) { return detail(c, who, case_id, meta.now); });
 }
 
 CaseDetail CaseService::reopen(const Principal* who, const RequestMeta& meta, std::int64_t case_id,
@@ -428,22 +424,19 @@ CaseDetail CaseService::reopen(const Principal* who, const RequestMeta& meta, st
   require_case_access(who, k, Capability::HandleRiskCases);
   const auto reason = checked_staff_reason(raw_reason);
   const auto now = core::format_utc_ms(meta.now);
-  run_audited(db_, audit_written_, [&](store::Connection& c) {
-    const auto cur = store::find_case(c, case_id);
-    if (!cur) throw case_not_found();
-    if (cur->state != "closed") throw invalid_transition(cur->state);
+  return change_case(who, meta, case_id, [&](store::Connection& c, const store::CaseRow& cur) {
+    if (cur.state != "closed") throw invalid_transition(cur.state);
     // A reopened case needs answering again, with a fresh deadline; the old outcome stays in the
     // timeline.
-    store::CaseUpdate u{"open", cur->owner_id, case_due_at(c, cur->network_id, meta.now), std::nullopt, std::nullopt,
+    store::CaseUpdate u{"open", cur.owner_id, case_due_at(c, cur.network_id, meta.now), std::nullopt, std::nullopt,
                         std::nullopt};
-    if (!store::update_case(c, case_id, "closed", u)) throw invalid_transition(cur->state);
+    if (!store::update_case(c, case_id, "closed", u)) throw invalid_transition(cur.state);
     store::insert_case_event(c, case_id, who->user_id, "state", next_state_body("Reopened. Reason:", reason), now);
-    auto e = staff_audit_entry(*who, "case.reopen", meta, cur->network_id, "case", std::to_string(case_id));
+    auto e = staff_audit_entry(*who, "case.reopen", meta, cur.network_id, "case", std::to_string(case_id));
     e.reason = reason;
-    e.details = {{"from", cur->state}, {"to", u.state}};
+    e.details = {{"from", cur.state}, {"to", u.state}};
     append_audit(c, e, meta.now);
   });
-  return db_.read([&](store::Connection& c) { return detail(c, who, case_id, meta.now); });
 }
 
 void CaseService::alert_opened(std::int64_t case_id) noexcept {

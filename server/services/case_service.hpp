@@ -27,6 +27,7 @@
 namespace harbour::store {
 class Connection;
 class Database;
+struct CaseRow;
 }  // namespace harbour::store
 namespace harbour::live {
 class Hub;
@@ -137,6 +138,10 @@ class CaseService {
   void alert_opened(std::int64_t case_id) noexcept;
 
  private:
+  // One step on an existing case: found again in an audited write (404 case_not_found when gone),
+  // then the case as the caller now sees it.
+  CaseDetail change_case(const Principal* who, const RequestMeta& meta, std::int64_t case_id,
+                         const std::function<void(store::Connection&, const store::CaseRow&)>& step);
   CaseDetail detail(store::Connection& c, const Principal* who, std::int64_t case_id,
                     std::chrono::system_clock::time_point now);
 
