@@ -4,6 +4,8 @@
 //
 // Outbound: events from the live hub arrive on any thread, are posted to this session's strand
 // and queued in a bounded OutboundQueue; a client that falls too far behind is closed with 1013.
+// Below the WebSocket stream a CoalescingStream sends every frame queued since the last write in
+// one TLS write and one system call.
 // Inbound: small JSON control messages only ("ping", "echo"); writes go through the REST API.
 // Beast answers pings, sends keep-alive pings when idle, validates UTF-8 (close 1007) and enforces
 // the message size limit (close 1009).
@@ -12,6 +14,7 @@
 #include "live/hub.hpp"
 #include "live/outbound_queue.hpp"
 #include "net/beast_convert.hpp"
+#include "net/coalescing_stream.hpp"
 #include "http/app.hpp"
 #include "net/sessions.hpp"
 
@@ -25,8 +28,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include <vector>
+#include <mutex>
 #include <optional>
+#include <vector>
 #include <type_traits>
 
 namespace harbour::net {
@@ -59,6 +63,7 @@ class WsSession : public live::Subscriber, public Closable, public std::enable_s
 
   void start(UpgradeRequest request) {
     ctx_.registry.add(this->shared_from_this());
+    ws_.next_layer().keep_alive_with(this->weak_from_this());
     if (!who_.resume_target.empty()) {
       // The resume is read as the same person: the same cookie, the same address.
       resume_request_.emplace();
@@ -86,9 +91,21 @@ class WsSession : public live::Subscriber, public Closable, public std::enable_s
 
   std::int64_t owner_id() const noexcept override { return who_.user_id; }
 
-  // Any thread. Must not block and must not call into the hub.
+  // Any thread. Must not block and must not call into the hub. Events wait in a small inbox and
+  // one posted drain takes all of them: when the I/O thread falls behind a busy Wall, a socket's
+  // events arrive together and leave in one write, so the cost per event falls as the load rises.
   void deliver(const live::Payload& event) override {
-    asio::post(ws_.get_executor(), [self = this->shared_from_this(), event] { self->enqueue(event); });
+    {
+      std::lock_guard lock(inbox_mutex_);
+      if (inbox_.size() >= ctx_.config.limits.ws_queue_frames) {
+        inbox_overflowed_ = true;  // the drain closes the socket: it is too far behind
+        return;
+      }
+      inbox_.push_back(event);
+      if (drain_posted_) return;
+      drain_posted_ = true;
+    }
+    asio::post(ws_.get_executor(), [self = this->shared_from_this()] { self->drain_inbox(); });
   }
 
   // The person's session ended or their account was suspended: close at once.
@@ -165,6 +182,20 @@ class WsSession : public live::Subscriber, public Closable, public std::enable_s
     for (auto& frame : waiting) enqueue(frame);
   }
 
+  void drain_inbox() {
+    bool overflowed = false;
+    {
+      std::lock_guard lock(inbox_mutex_);
+      drained_.swap(inbox_);
+      overflowed = inbox_overflowed_;
+      inbox_overflowed_ = false;
+      drain_posted_ = false;
+    }
+    for (const auto& frame : drained_) enqueue(frame);
+    drained_.clear();  // keeps its capacity for the next drain
+    if (overflowed) slow_consumer();
+  }
+
   void do_read() {
     ws_.async_read(in_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
@@ -218,11 +249,18 @@ class WsSession : public live::Subscriber, public Closable, public std::enable_s
       held_.push_back(frame);
       return;
     }
-    if (!queue_.push(frame)) {
-      core::log::warn("ws_slow_consumer", {{"socket", id_}, {"queued_frames", queue_.size()}, {"queued_bytes", queue_.bytes()}});
-      return close(websocket::close_reason(websocket::close_code::try_again_later, "too slow: reconnect to resume"));
+    if (!queue_.push(frame)) return slow_consumer();
+    if (!writing_) {
+      // Corked until the queue is empty: every frame queued meanwhile joins the same TLS write.
+      ws_.next_layer().cork();
+      do_write();
     }
-    if (!writing_) do_write();
+  }
+
+  void slow_consumer() {
+    if (!open_ || closing_) return;
+    core::log::warn("ws_slow_consumer", {{"socket", id_}, {"queued_frames", queue_.size()}, {"queued_bytes", queue_.bytes()}});
+    close(websocket::close_reason(websocket::close_code::try_again_later, "too slow: reconnect to resume"));
   }
 
   void do_write() {
@@ -242,7 +280,8 @@ class WsSession : public live::Subscriber, public Closable, public std::enable_s
     }
     if (!queue_.empty()) queue_.pop();
     if (pending_close_) return start_close();
-    if (!queue_.empty()) do_write();
+    if (!queue_.empty()) return do_write();
+    ws_.next_layer().uncork();
   }
 
   // Beast allows one write at a time and a close is a write: wait for the current one.
@@ -262,10 +301,12 @@ class WsSession : public live::Subscriber, public Closable, public std::enable_s
 
   void start_close() {
     pending_close_ = false;
+    ws_.next_layer().uncork();
     ws_.async_close(close_reason_, [self = this->shared_from_this()](beast::error_code) { self->open_ = false; });
   }
 
-  websocket::stream<NextLayer> ws_;
+  // Frames queued while a write is in flight leave together in the next one (coalescing_stream.hpp).
+  websocket::stream<CoalescingStream<NextLayer>> ws_;
   ServerContext& ctx_;
   ConnectionLimiter::Slot slot_;
   WsIdentity who_;
@@ -274,6 +315,11 @@ class WsSession : public live::Subscriber, public Closable, public std::enable_s
   std::optional<UpgradeRequest> resume_request_;
   bool resuming_ = false;
   std::int64_t resumed_through_ = 0;  // the resume's last_event_id: events up to it were sent
+  std::mutex inbox_mutex_;
+  std::vector<live::Payload> inbox_;    // delivered, not yet drained (guarded by inbox_mutex_)
+  bool drain_posted_ = false;           // guarded by inbox_mutex_
+  bool inbox_overflowed_ = false;       // guarded by inbox_mutex_
+  std::vector<live::Payload> drained_;  // the strand's side of the swap
   std::vector<live::Payload> held_;  // live frames that arrived while the resume was read (a vector: no allocation while empty, unlike a deque)
   beast::flat_buffer in_;
   websocket::close_reason close_reason_;
