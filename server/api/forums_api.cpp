@@ -75,10 +75,23 @@ void add_forum_routes(http::Router& router) {
   router.add(Method::Get, "/api/v1/categories/{id}/topics", [](const http::Request& req, http::Context& ctx) {
     auto before = req.query_param("before");
     if (before && before->empty()) before.reset();
-    const auto page = ctx.svc().forums().topics(ctx.principal.get(), id_param(req, "id"), before);
+    const auto category_id = id_param(req, "id");
+    // The hottest read: served from the answer cache while nothing has been committed since it
+    // was rendered for this session. Errors (not found, not signed in) are never cached.
+    const auto* who = ctx.principal.get();
+    const auto generation = ctx.svc().data_generation();  // before the read
+    const auto now = std::chrono::steady_clock::now();
+    std::string key;
+    if (who) {
+      key = "topics:" + std::to_string(who->session_id) + ":" + std::to_string(category_id) + ":" + before.value_or("");
+      if (auto hit = ctx.svc().answers().get(key, generation, now)) return http::Response::json(200, std::move(*hit));
+    }
+    const auto page = ctx.svc().forums().topics(who, category_id, before);
     json out = {{"category", category_json(page.category)}, {"pinned", list_json(page.pinned)}, {"topics", list_json(page.topics)}};
     if (page.next_before) out["next_before"] = *page.next_before;
-    return http::Response::json(200, out);
+    auto body = std::make_shared<const std::string>(out.dump(-1, ' ', false, json::error_handler_t::replace));
+    if (who) ctx.svc().answers().put(std::move(key), body, generation, now);
+    return http::Response::json(200, std::move(body));
   });
 
   router.add(

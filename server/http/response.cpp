@@ -12,6 +12,14 @@ Response Response::json(int status, const nlohmann::json& value) {
   return r;
 }
 
+Response Response::json(int status, std::shared_ptr<const std::string> serialised) {
+  Response r;
+  r.status = status;
+  r.headers.set("Content-Type", "application/json");
+  r.shared_body = std::move(serialised);
+  return r;
+}
+
 Response Response::text(int status, std::string body, std::string_view content_type) {
   Response r;
   r.status = status;

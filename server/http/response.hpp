@@ -23,6 +23,8 @@ struct Response {
   }
 
   static Response json(int status, const nlohmann::json& value);
+  // An already-serialised JSON body, shared (a cached answer): no copy per response.
+  static Response json(int status, std::shared_ptr<const std::string> serialised);
   static Response text(int status, std::string body, std::string_view content_type = "text/plain; charset=utf-8");
   static Response no_content();
 };

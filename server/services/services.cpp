@@ -64,6 +64,8 @@ Services::~Services() {
   wall_feed_.stop();
 }
 
+std::uint64_t Services::data_generation() { return db_.writer().generation(); }
+
 bool Services::ready() {
   try {
     return db_.ping();

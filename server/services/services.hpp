@@ -3,6 +3,7 @@
 // the rules; they know nothing of HTTP.
 #include "core/clock.hpp"
 #include "core/config.hpp"
+#include "core/generation_cache.hpp"
 #include "live/hub.hpp"
 #include "services/account_service.hpp"
 #include "services/admin_service.hpp"
@@ -77,6 +78,13 @@ class Services {
   WallFeed& wall_feed() { return wall_feed_; }
   const std::string& trusted_proxy() const { return options_.trusted_proxy; }
 
+  // Serialised GET answers, each for one session, kept until the next commit or for a second
+  // (core/generation_cache.hpp); the hottest reads (the topic list) use it.
+  using AnswerCache = core::GenerationCache<std::shared_ptr<const std::string>>;
+  AnswerCache& answers() { return answers_; }
+  // The writer's commit count (store::Writer::generation): read it before the data it keys.
+  std::uint64_t data_generation();
+
   // Readiness: the database answers a read and the writer is running.
   bool ready();
 
@@ -109,6 +117,7 @@ class Services {
   OversightService oversight_;
   WallService wall_;
   WallFeed wall_feed_;
+  AnswerCache answers_{1024, std::chrono::seconds(1)};  // a topic page is about 22 KB: at most ~22 MB
   std::mutex anchor_mutex_;
   std::int64_t anchored_id_ = -1;
 };

@@ -42,33 +42,30 @@ NewSession SessionService::create(store::Connection& c, std::int64_t user_id, bo
 std::shared_ptr<const Principal> SessionService::resolve(std::string_view token, std::chrono::system_clock::time_point now) {
   // Tokens are 43 base64url characters; anything else cannot be one (and is not hashed).
   if (token.size() != 43) return nullptr;
-  struct Loaded {
-    store::SessionRow session;
-    store::UserRow user;
-    std::vector<store::MembershipRow> memberships;
-  };
-  auto loaded = db_.read([&](store::Connection& c) -> std::optional<Loaded> {
-    auto session = store::find_session_by_hash(c, core::sha256_hex(token));
-    if (!session || session->ended_at) return std::nullopt;
-    auto user = store::find_user(c, session->user_id);
-    if (!user || user->status == "erased") return std::nullopt;
-    return Loaded{*session, *user, store::memberships_of(c, user->id)};
-  });
-  if (!loaded) return nullptr;
+  const auto hash = core::sha256_hex(token);
+  // Read before the database: a commit after this point makes the cached entry miss.
+  const auto generation = db_.writer().generation();
+  const auto steady_now = std::chrono::steady_clock::now();
+  auto found = cache_.get(hash, generation, steady_now);
+  if (!found) {
+    found = load(token, hash);
+    if (!found) return nullptr;
+    cache_.put(hash, *found, generation, steady_now);
+  }
 
-  const auto last_seen = parse_utc(loaded->session.last_seen_at);
-  const auto absolute = parse_utc(loaded->session.absolute_expires_at);
-  const bool idle_expired = !last_seen || now - *last_seen > std::chrono::seconds(loaded->session.idle_timeout_s);
-  const bool absolute_expired = !absolute || now >= *absolute;
+  // The deadlines are checked on every request, cached or not.
+  const auto& session = *found;
+  const bool idle_expired = now - session.last_seen > session.idle_timeout;
+  const bool absolute_expired = now >= session.principal->session_expires_at;
   if (idle_expired || absolute_expired) {
-    const auto id = loaded->session.id;
+    const auto id = session.principal->session_id;
     const auto at = core::format_utc_ms(now);
     const char* reason = absolute_expired ? "expired" : "idle";
     db_.writer().submit([id, at, reason](store::Connection& c) { store::end_session(c, id, at, reason); }, {});
     return nullptr;
   }
-  if (now - *last_seen > std::chrono::minutes(1)) {
-    const auto id = loaded->session.id;
+  if (now - session.last_seen > std::chrono::minutes(1)) {
+    const auto id = session.principal->session_id;
     const auto at = core::format_utc_ms(now);
     try {
       db_.writer().submit([id, at](store::Connection& c) { store::touch_session(c, id, at); }, {});
@@ -76,6 +73,26 @@ std::shared_ptr<const Principal> SessionService::resolve(std::string_view token,
       // Shutting down: the next request refreshes it.
     }
   }
+  return session.principal;
+}
+
+std::optional<SessionService::Resolved> SessionService::load(std::string_view token, const std::string& hash) {
+  struct Loaded {
+    store::SessionRow session;
+    store::UserRow user;
+    std::vector<store::MembershipRow> memberships;
+  };
+  auto loaded = db_.read([&](store::Connection& c) -> std::optional<Loaded> {
+    auto session = store::find_session_by_hash(c, hash);
+    if (!session || session->ended_at) return std::nullopt;
+    auto user = store::find_user(c, session->user_id);
+    if (!user || user->status == "erased") return std::nullopt;
+    return Loaded{*session, *user, store::memberships_of(c, user->id)};
+  });
+  if (!loaded) return std::nullopt;
+  const auto last_seen = parse_utc(loaded->session.last_seen_at);
+  const auto absolute = parse_utc(loaded->session.absolute_expires_at);
+  if (!last_seen || !absolute) return std::nullopt;  // unreadable deadlines: not a usable session
 
   auto p = std::make_shared<Principal>();
   p->user_id = loaded->user.id;
@@ -93,7 +110,7 @@ std::shared_ptr<const Principal> SessionService::resolve(std::string_view token,
       p->memberships.push_back({m.network_id, m.network_slug, m.network_name, *role, m.status == "active"});
     }
   }
-  return p;
+  return Resolved{std::move(p), *last_seen, std::chrono::seconds(loaded->session.idle_timeout_s)};
 }
 
 }  // namespace harbour::services

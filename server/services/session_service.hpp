@@ -3,6 +3,7 @@
 // idle and absolute expiry (shorter for staff), a per-session CSRF token, and the second-factor
 // state. Resolving a token builds the request's Principal.
 #include "core/config.hpp"
+#include "core/generation_cache.hpp"
 #include "services/principal.hpp"
 
 #include <chrono>
@@ -42,7 +43,9 @@ class SessionService {
   NewSession create(store::Connection& c, std::int64_t user_id, bool staff, std::chrono::system_clock::time_point now);
 
   // The principal for a cookie token, or nullptr when unknown, ended or expired. Refreshes
-  // last_seen at most once a minute (asynchronously).
+  // last_seen at most once a minute (asynchronously). What the database says of a session is
+  // cached until the next commit (or for a second: see core/generation_cache.hpp), so a signed-in
+  // read costs no SQLite transaction for the session; its deadlines are checked every time.
   std::shared_ptr<const Principal> resolve(std::string_view token, std::chrono::system_clock::time_point now);
 
   // Called with the ids of sessions that ended, so live sockets can be closed.
@@ -54,8 +57,17 @@ class SessionService {
   const core::SessionLimits& limits() const { return limits_; }
 
  private:
+  struct Resolved {
+    std::shared_ptr<const Principal> principal;
+    std::chrono::system_clock::time_point last_seen;
+    std::chrono::seconds idle_timeout;
+  };
+  std::optional<Resolved> load(std::string_view token, const std::string& hash);
+
   store::Database& db_;
   core::SessionLimits limits_;
+  // Keyed by the token's hash. 4,096 sessions: more people than one server's busiest Wall.
+  core::GenerationCache<Resolved> cache_{4096, std::chrono::seconds(1)};
   std::function<void(const std::vector<std::int64_t>&)> ended_;
 };
 

@@ -166,6 +166,7 @@ void Writer::set_commit_observer(std::function<void()> observer) {
 }
 
 void Writer::notify_commit() noexcept {
+  generation_.fetch_add(1, std::memory_order_acq_rel);
   std::shared_ptr<const std::function<void()>> observer;
   {
     const std::lock_guard lock(mutex_);

@@ -11,6 +11,7 @@
 // before it in the batch get the error, and the jobs after it run in a fresh transaction.
 #include "store/connection.hpp"
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -83,6 +84,10 @@ class Writer {
   // quick (wake a thread, no more) and not throw. Set it once, at start-up; nullptr removes it.
   void set_commit_observer(std::function<void()> observer);
 
+  // How many transactions have committed since start: moves after every COMMIT, before the
+  // observer runs. Read it BEFORE reading data to cache what was read (core::GenerationCache).
+  std::uint64_t generation() const noexcept { return generation_.load(std::memory_order_acquire); }
+
   Stats stats() const;
   std::size_t queue_depth() const;
 
@@ -111,6 +116,7 @@ class Writer {
   bool stopping_ = false;      // guarded by mutex_
   Stats stats_;                // guarded by mutex_
   std::shared_ptr<const std::function<void()>> commit_observer_;  // guarded by mutex_
+  std::atomic<std::uint64_t> generation_{0};
   std::mutex stop_mutex_;      // serialises concurrent stop() calls around join()
   std::thread thread_;
 };

@@ -408,3 +408,28 @@ TEST_F(ContentFlow, RefusedWatchedWordStoresNothing) {
   EXPECT_EQ(fine.status, 201) << fine.body;
   EXPECT_EQ(author.get("/api/v1/account/posts").json["posts"].size(), 1u) << "the list above could not show a post";
 }
+
+// The topic list is served from a per-session cache until the next commit: every change anyone
+// commits shows in the very next read, and a session that ends is refused at once.
+TEST_F(ContentFlow, TheCachedTopicListShowsEveryChangeInTheNextRead) {
+  publish_members_at_once();
+  auto reader = join(*server_, "Ash Reader", "member");
+  auto writer = join(*server_, "Elm Writer", "member");
+  const auto first = reader.get(topics_path());
+  ASSERT_EQ(first.status, 200) << first.body;
+  const auto again = reader.get(topics_path());
+  EXPECT_EQ(again.body, first.body) << "nothing changed: the same answer";
+
+  const auto id = published_topic(writer, "A walk helped today", "I went out for ten minutes and it helped.");
+  auto listed = reader.get(topics_path());
+  ASSERT_EQ(listed.status, 200);
+  EXPECT_TRUE(has_id(listed.json["topics"], id)) << "a new topic shows in the next read";
+
+  auto hidden = moderator_->post("/api/v1/posts/" + std::to_string(id) + "/hide", {{"reason", "Checking a detail with the author."}});
+  ASSERT_EQ(hidden.status, 200) << hidden.body;
+  listed = reader.get(topics_path());
+  EXPECT_FALSE(has_id(listed.json["topics"], id)) << "a hidden topic leaves the list in the next read";
+
+  ASSERT_EQ(reader.del("/api/v1/session").status, 204);
+  EXPECT_EQ(reader.get(topics_path()).status, 401) << "a signed-out session is refused at once";
+}
