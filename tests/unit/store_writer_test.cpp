@@ -349,5 +349,31 @@ TEST_F(StoreWriter, MaxBatchOfOneCommitsEachJobAlone) {
   EXPECT_EQ(writer.stats().largest_batch, 1u);
 }
 
+// The generation (what cached reads are keyed by) moves with every commit that holds a Visible
+// job, after the data is visible, and not for bookkeeping-only commits.
+TEST_F(StoreWriter, GenerationMovesForVisibleCommitsOnly) {
+  Writer writer(db_path());
+  const auto start = writer.generation();
+  std::promise<std::uint64_t> seen_after_commit;
+  writer.submit(insert_item("a"), [&](std::exception_ptr) { seen_after_commit.set_value(writer.generation()); });
+  EXPECT_EQ(seen_after_commit.get_future().get(), start + 1) << "moved before the Done callback runs";
+
+  std::promise<void> done;
+  writer.submit(insert_item("b"), [&](std::exception_ptr) { done.set_value(); }, Writer::Effect::Bookkeeping);
+  done.get_future().wait();
+  EXPECT_EQ(writer.generation(), start + 1) << "bookkeeping changes nothing a cached read shows";
+  EXPECT_EQ(count("SELECT count(*) FROM items"), 2) << "but it is committed all the same";
+
+  // A batch mixing both kinds is visible.
+  Gate gate;
+  gate.hold(writer);
+  std::promise<void> last;
+  writer.submit(insert_item("c"), nullptr, Writer::Effect::Bookkeeping);
+  writer.submit(insert_item("d"), [&](std::exception_ptr) { last.set_value(); });
+  gate.open();
+  last.get_future().wait();
+  EXPECT_EQ(writer.generation(), start + 3) << "the gate's own batch, then the mixed batch";
+}
+
 }  // namespace
 }  // namespace harbour::store
