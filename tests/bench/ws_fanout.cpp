@@ -1,6 +1,6 @@
 // WebSocket fan-out load tool for the Wall (DESIGN.md section 5; schema/api/wall.md).
 //
-// Against a running Harbour on 127.0.0.1 it:
+// Against a running Harbour on 127.0.0.1 (--target harbour, the default) it:
 //   1. creates accounts: `harbour invite create` for a handful of members (and one admin when the
 //      moderation policy or office hours are to be set), registers them over the JSON API and keeps
 //      each session cookie and CSRF token; the admin enrols and confirms TOTP (staff need it), sets
@@ -20,16 +20,37 @@
 //      sockets), delivery latency p50/p90/p99/p99.9/max, POST latency, connect times, close codes,
 //      errors, and CPU used by the server, by this tool and by everything else.
 //
+// --target ws measures a reference peer instead (tests/bench/peers/ws_server.mjs: the `ws` package
+// on https://127.0.0.1:<port>, path /ws without auth or hello, and POST /broadcast whose text body
+// goes out verbatim as one text frame to every open client, answered 204). Then no accounts, no
+// policy: the sockets open on /ws (connected = upgraded), and the posters POST /broadcast a frame
+// shaped like Harbour's `wall_message` event for the same --body-chars (ws_fanout_frames.cpp), so
+// that the frames, the receive path and the timing are the same as against Harbour. --server-pid is
+// then the peer's process (VmRSS and CPU read the same way).
+//
+// --step-rates R1,R2,... steps the rate on the same connected sockets instead of one --rate: each
+// step posts at its rate for --step-duration seconds (open loop), waits (bounded) for that step's
+// deliveries, and is held to an SLO (delivery p99 <= --slo-p99-ms, delivered within the step >=
+// --slo-delivery of expected, posted/s >= --slo-posted x rate); stepping stops at the first step
+// that misses it. Sequence numbers carry on across steps, so every delivery counts in the step that
+// posted it. The report gains "steps" and "capacity" (the highest rate that met the SLO, in
+// messages/s and deliveries/s = rate x sockets); ws_fanout_steps.cpp has the arithmetic.
+//
 // Everything is asynchronous (Asio C++20 coroutines): the sockets are shared out over --io-threads
 // io_contexts, the posters and the control flow run on the main thread. Every phase has a deadline
 // and --hard-timeout bounds the whole run. It only connects to --host (127.0.0.1 by default).
 //
 //   harbour_ws_fanout --port 8443 --ca data/tls/cert.pem --server-pid 1234
 //       --harbour build/release/harbour --data-dir data --clients 1000 --rate 10 --duration 20
+//   harbour_ws_fanout --port 8443 --ca data/tls/cert.pem --server-pid 1234
+//       --harbour build/release/harbour --data-dir data --clients 1000 --step-rates 20,50,100,200 --step-duration 8
+//   harbour_ws_fanout --target ws --port 9443 --ca cert.pem --server-pid 4321 --clients 1000 --step-rates 20,50,100
 //
 // --no-wall connects to plain /ws and posts nothing (measures idle sockets only).
 #include "core/crypto.hpp"
 #include "services/totp.hpp"
+#include "ws_fanout_frames.hpp"
+#include "ws_fanout_steps.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -63,6 +84,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <deque>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -122,6 +144,7 @@ void say(const std::string& text) {
 
 // ---- options ------------------------------------------------------------------------------------
 struct Options {
+  std::string target = "harbour";  // harbour | ws (a reference peer: /ws and POST /broadcast)
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;
   std::string ca_file;             // the server's certificate (self-signed: data_dir/tls/cert.pem)
@@ -150,18 +173,31 @@ struct Options {
   std::string label;
   std::string json_out;
   std::string md_out;
+  std::string save_frame;          // write the first of our wall_message frames received here
+  // Rate stepping (--step-rates): empty = one --rate for --duration.
+  std::vector<double> step_rates;
+  double step_duration_s = 8.0;
+  double step_drain_s = 1.0;       // a step's drain ends once none of its deliveries came for this long
+  double step_drain_max_s = 5.0;   // ... or this long after its last post
+  harbour_bench::Slo slo;
+
+  bool ws_peer() const { return target == "ws"; }
+  bool stepping() const { return !step_rates.empty(); }
 };
 
 [[noreturn]] void usage(const std::string& why) {
   std::fprintf(stderr,
                "ws_fanout: %s\n"
                "usage: harbour_ws_fanout --port P --ca CERT --harbour BIN --data-dir DIR [--server-pid PID]\n"
-               "  [--host 127.0.0.1] [--network default] [--clients 1000] [--accounts 8] [--posters 0]\n"
+               "       harbour_ws_fanout --target ws --port P --ca CERT [--server-pid PID]\n"
+               "  [--target harbour|ws] [--host 127.0.0.1] [--network default] [--clients 1000] [--accounts 8] [--posters 0]\n"
                "  [--io-threads 1] [--rate 10] [--duration 20] [--body-chars 160] [--connect-concurrency 256]\n"
                "  [--connect-timeout 15] [--connect-phase 0] [--settle 3] [--drain 10] [--drain-max 120]\n"
+               "  [--step-rates R1,R2,...] [--step-duration 8] [--step-drain 1] [--step-drain-max 5]\n"
+               "  [--slo-p99-ms 100] [--slo-delivery 0.99] [--slo-posted 0.9]\n"
                "  [--hard-timeout 900]\n"
                "  [--no-wall] [--no-policy] [--office-hours all-week|keep] [--post-as member|admin]\n"
-               "  [--label TEXT] [--json FILE] [--md FILE]\n",
+               "  [--label TEXT] [--json FILE] [--md FILE] [--save-frame FILE]\n",
                why.c_str());
   std::exit(2);
 }
@@ -181,7 +217,8 @@ Options parse_options(int argc, char** argv) {
       if (end == v.c_str() || *end != '\0' || !(d >= lo && d <= hi)) usage(a + " expects a number in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
       return d;
     };
-    if (a == "--host") o.host = value();
+    if (a == "--target") o.target = value();
+    else if (a == "--host") o.host = value();
     else if (a == "--port") o.port = static_cast<std::uint16_t>(number(1, 65535));
     else if (a == "--ca") o.ca_file = value();
     else if (a == "--server-pid") o.server_pid = static_cast<int>(number(0, 1e9));
@@ -209,16 +246,35 @@ Options parse_options(int argc, char** argv) {
     else if (a == "--label") o.label = value();
     else if (a == "--json") o.json_out = value();
     else if (a == "--md") o.md_out = value();
+    else if (a == "--save-frame") o.save_frame = value();
+    else if (a == "--step-rates") {
+      const auto v = value();
+      auto rates = harbour_bench::parse_rate_list(v);
+      if (!rates) usage("--step-rates expects positive numbers separated by commas, e.g. 20,50,100 (got '" + v + "')");
+      o.step_rates = std::move(*rates);
+    }
+    else if (a == "--step-duration") o.step_duration_s = number(0.5, 3600);
+    else if (a == "--step-drain") o.step_drain_s = number(0.05, 600);
+    else if (a == "--step-drain-max") o.step_drain_max_s = number(0.1, 3600);
+    else if (a == "--slo-p99-ms") o.slo.p99_ms = number(0.001, 3.6e6);
+    else if (a == "--slo-delivery") o.slo.delivery = number(0, 1);
+    else if (a == "--slo-posted") o.slo.posted = number(0, 1);
     else if (a == "--help" || a == "-h") usage("help");
     else usage("unknown option " + a);
   }
   if (o.port == 0) usage("--port is required");
-  if (o.harbour_bin.empty() || o.data_dir.empty()) usage("--harbour and --data-dir are required (accounts come from `harbour invite create`)");
+  if (o.target != "harbour" && o.target != "ws") usage("--target is harbour or ws");
+  if (o.ws_peer()) {
+    if (o.post_as != "member") usage("--post-as is for --target harbour (the ws peer has no accounts)");
+  } else if (o.harbour_bin.empty() || o.data_dir.empty()) {
+    usage("--harbour and --data-dir are required (accounts come from `harbour invite create`)");
+  }
+  if (o.stepping() && !o.wall) usage("--step-rates needs posts (not with --no-wall)");
   if (o.host != "127.0.0.1" && o.host != "::1" && o.host.rfind("127.", 0) != 0) usage("--host must be a loopback address");
   if (o.office_hours != "all-week" && o.office_hours != "keep") usage("--office-hours is all-week or keep");
   if (o.post_as != "member" && o.post_as != "admin") usage("--post-as is member or admin");
   if (o.posters == 0) o.posters = o.post_as == "admin" ? 1 : std::min<std::size_t>(o.accounts, 8);
-  if (o.post_as == "member") o.posters = std::min(o.posters, o.accounts);
+  if (o.post_as == "member" && !o.ws_peer()) o.posters = std::min(o.posters, o.accounts);  // one member session each
   if (o.connect_phase_s == 0) o.connect_phase_s = 60.0 + 0.01 * static_cast<double>(o.clients);
   return o;
 }
@@ -297,60 +353,12 @@ std::string loadavg() {
   return a + " " + b + " " + c;
 }
 
-// ---- statistics -----------------------------------------------------------------------------------
-json percentiles_ms(std::vector<std::uint32_t> us) {
-  if (us.empty()) return json{{"count", 0}};
-  std::sort(us.begin(), us.end());
-  auto at = [&](double q) {
-    const auto i = static_cast<std::size_t>(std::min<double>(static_cast<double>(us.size() - 1), std::floor(q * static_cast<double>(us.size()))));
-    return std::round(static_cast<double>(us[i]) / 10.0) / 100.0;  // ms, 2 decimals
-  };
-  double sum = 0;
-  for (auto v : us) sum += v;
-  return json{{"count", us.size()},  {"p50", at(0.50)},  {"p90", at(0.90)}, {"p99", at(0.99)},
-              {"p999", at(0.999)},   {"max", std::round(static_cast<double>(us.back()) / 10.0) / 100.0},
-              {"mean", std::round(sum / static_cast<double>(us.size()) / 10.0) / 100.0}};
-}
-
-std::uint32_t clamp_us(std::int64_t v) {
-  return static_cast<std::uint32_t>(std::clamp<std::int64_t>(v, 0, std::numeric_limits<std::uint32_t>::max()));
-}
-
-// ---- marker in message bodies ---------------------------------------------------------------------
-// "wsbq" + seq + "z" + send time (µs) + "z", the digits written as the letters a-j.
-void append_letters(std::string& out, std::uint64_t v) {
-  const std::string digits = std::to_string(v);
-  for (char d : digits) out.push_back(static_cast<char>('a' + (d - '0')));
-}
-std::string make_body(std::uint64_t seq, std::int64_t send_us, std::size_t chars) {
-  std::string body = "Fan-out check wsbq";
-  append_letters(body, seq);
-  body.push_back('z');
-  append_letters(body, static_cast<std::uint64_t>(send_us));
-  body += "z. ";
-  static const std::string kFill =
-      "Thank you all for being here today, it really helps to read how everyone is getting on this week. ";
-  while (body.size() < chars) body += kFill.substr(0, std::min(kFill.size(), chars - body.size()));
-  while (!body.empty() && body.back() == ' ') body.pop_back();
-  return body;
-}
-bool read_letters(std::string_view s, std::size_t& pos, std::uint64_t& out) {
-  out = 0;
-  const auto start = pos;
-  while (pos < s.size() && s[pos] >= 'a' && s[pos] <= 'j') out = out * 10 + static_cast<std::uint64_t>(s[pos++] - 'a');
-  if (pos == start || pos >= s.size() || s[pos] != 'z' || pos - start > 19) return false;
-  ++pos;
-  return true;
-}
-bool parse_marker(std::string_view text, std::uint64_t& seq, std::int64_t& sent_us) {
-  const auto m = text.find("wsbq");
-  if (m == std::string_view::npos) return false;
-  std::size_t pos = m + 4;
-  std::uint64_t ts = 0;
-  if (!read_letters(text, pos, seq) || !read_letters(text, pos, ts)) return false;
-  sent_us = static_cast<std::int64_t>(ts);
-  return true;
-}
+using harbour_bench::clamp_us;
+using harbour_bench::letters_name;
+using harbour_bench::make_body;
+using harbour_bench::parse_marker;
+using harbour_bench::percentiles_ms;
+using harbour_bench::type_of;
 
 // ---- TLS ----------------------------------------------------------------------------------------
 void configure_tls(asio::ssl::context& ctx, const Options& o) {
@@ -482,17 +490,6 @@ std::string invite(const Options& o, const std::string& role) {
   return m[1].str();
 }
 
-std::string letters_name(std::size_t i) {  // 0 -> A, 25 -> Z, 26 -> AA (names with digits may look alike)
-  std::string s;
-  ++i;
-  while (i > 0) {
-    --i;
-    s.insert(s.begin(), static_cast<char>('A' + i % 26));
-    i /= 26;
-  }
-  return s;
-}
-
 // Request bodies and headers are built outside the coroutines: g++ 12 miscompiles (or rejects)
 // braced initializer lists in coroutine bodies.
 using Headers = std::vector<std::pair<std::string, std::string>>;
@@ -593,16 +590,22 @@ struct Client {
   WsStream ws;
   beast::flat_buffer buffer;
   std::uint32_t index = 0;
-  bool open = false;       // hello received, not closed
+  bool open = false;       // hello received (ws peer: upgraded), not closed
   bool said_hello = false;
   bool closing = false;    // we are closing it (end of run)
-  std::vector<std::uint8_t> seen;  // per message seq: times delivered
+  std::vector<bool> seen;  // per message seq: delivered (a bit each: sequence numbers carry on across steps)
+};
+
+// One first delivery of one of our messages on one socket.
+struct Delivery {
+  std::int64_t at_us;       // when it was read (CLOCK_MONOTONIC)
+  std::uint32_t seq;
+  std::uint32_t latency_us; // from the send time in the body
 };
 
 struct WorkerStats {
-  std::vector<std::uint32_t> latency_us;   // delivery latency of first deliveries
-  std::vector<std::int64_t> receipt_us;    // and when each arrived (CLOCK_MONOTONIC)
-  std::vector<std::uint32_t> connect_us;   // TCP connect to hello
+  std::vector<Delivery> deliveries;        // first deliveries, in the order they were read
+  std::vector<std::uint32_t> connect_us;   // TCP connect to hello (ws peer: to the upgrade)
   std::uint64_t wall_frames = 0;           // wall_message frames with our marker (all deliveries)
   std::uint64_t wall_bytes = 0;
   std::uint64_t duplicates = 0;
@@ -628,6 +631,11 @@ struct Shared {
   std::atomic<std::uint64_t> deliveries{0};   // first deliveries, any seq
   std::atomic<std::int64_t> last_hello_us{0};
   std::atomic<bool> stop_connecting{false};
+  // Rate stepping: the step of each sequence number (set before the sockets open, then read-only)
+  // and the first deliveries of each step so far.
+  std::vector<std::uint16_t> step_of_seq;
+  std::unique_ptr<std::atomic<std::uint64_t>[]> step_deliveries;
+  std::atomic<bool> frame_saved{false};
 };
 
 struct Worker {
@@ -636,14 +644,6 @@ struct Worker {
   WorkerStats stats;
   std::thread thread;
 };
-
-std::string type_of(std::string_view text) {
-  const auto t = text.find("\"type\":\"");
-  if (t == std::string_view::npos) return "?";
-  const auto start = t + 8;
-  const auto end = text.find('"', start);
-  return std::string(text.substr(start, end == std::string_view::npos ? 0 : end - start));
-}
 
 void on_frame(Client& c, Worker& w, Shared& sh, std::string_view text) {
   const auto now = mono_us();
@@ -656,18 +656,20 @@ void on_frame(Client& c, Worker& w, Shared& sh, std::string_view text) {
     }
     ++w.stats.wall_frames;
     w.stats.wall_bytes += text.size();
+    if (!sh.o->save_frame.empty() && !sh.frame_saved.exchange(true)) std::ofstream(sh.o->save_frame) << text << "\n";
     if (seq >= c.seen.size()) {
       ++w.stats.unknown_seq;
       return;
     }
-    if (c.seen[seq]++ > 0) {
+    if (c.seen[seq]) {
       ++w.stats.duplicates;
       return;
     }
-    w.stats.latency_us.push_back(clamp_us(now - sent));
-    w.stats.receipt_us.push_back(now);
+    c.seen[seq] = true;
+    w.stats.deliveries.push_back(Delivery{now, static_cast<std::uint32_t>(seq), clamp_us(now - sent)});
     w.stats.last_delivery_us = now;
     sh.deliveries.fetch_add(1, std::memory_order_relaxed);
+    if (sh.step_deliveries) sh.step_deliveries[sh.step_of_seq[seq]].fetch_add(1, std::memory_order_relaxed);
     return;
   }
   ++w.stats.other_frames;
@@ -707,7 +709,7 @@ asio::awaitable<void> read_loop(std::shared_ptr<Client> c, Worker& w, Shared& sh
 // Connects one socket through its hello. Returns "" or the reason it failed.
 asio::awaitable<std::string> connect_client(std::shared_ptr<Client> c, Shared& sh) {
   const auto& o = *sh.o;
-  const Account& who = *sh.accounts[c->index % sh.accounts.size()];
+  const Account* who = sh.accounts.empty() ? nullptr : sh.accounts[c->index % sh.accounts.size()];
   auto& tcp_layer = beast::get_lowest_layer(c->ws);
   const auto budget = std::chrono::milliseconds(static_cast<std::int64_t>(o.connect_timeout_s * 1000));
   tcp_layer.expires_after(budget);
@@ -722,11 +724,11 @@ asio::awaitable<std::string> connect_client(std::shared_ptr<Client> c, Shared& s
   t.idle_timeout = budget;  // until the hello; then the heartbeats keep it alive
   t.keep_alive_pings = false;
   c->ws.set_option(t);
-  const std::string cookie = who.cookie;
+  const std::string cookie = who ? who->cookie : std::string();
   const std::string origin = sh.origin;
   c->ws.set_option(websocket::stream_base::decorator([cookie, origin](websocket::request_type& req) {
     req.set(bhttp::field::origin, origin);
-    req.set(bhttp::field::cookie, cookie);
+    if (!cookie.empty()) req.set(bhttp::field::cookie, cookie);
     req.set(bhttp::field::user_agent, "harbour-ws-fanout");
   }));
   c->ws.read_message_max(4u << 20);
@@ -736,6 +738,14 @@ asio::awaitable<std::string> connect_client(std::shared_ptr<Client> c, Shared& s
   if (uec) {
     if (res.result_int() != 0 && res.result_int() != 101) co_return "upgrade refused: HTTP " + std::to_string(res.result_int());
     co_return "upgrade: " + uec.message();
+  }
+  if (o.ws_peer()) {
+    // The reference peer sends no hello and no heartbeats: connected once upgraded; a ping after
+    // 45 s without a frame (answered by the peer) tells a quiet socket from a dead one.
+    t.idle_timeout = std::chrono::seconds(90);
+    t.keep_alive_pings = true;
+    c->ws.set_option(t);
+    co_return std::string();
   }
   for (int frames = 0; frames < 100; ++frames) {
     auto [rec, n] = co_await c->ws.async_read(c->buffer, kNothrow);
@@ -765,7 +775,7 @@ asio::awaitable<void> connector_loop(Worker& w, Shared& sh, asio::ssl::context& 
     if (i >= o.clients) break;
     auto c = std::make_shared<Client>(w.ioc, ctx);
     c->index = static_cast<std::uint32_t>(i);
-    c->seen.assign(sh.max_messages, 0);
+    c->seen.assign(sh.max_messages, false);
     w.clients.push_back(c);
     const auto t0 = mono_us();
     std::string err;
@@ -809,42 +819,73 @@ asio::awaitable<void> close_all(Worker& w) {
 // ---- posters --------------------------------------------------------------------------------------
 enum class PostOutcome : std::uint8_t { NotSent = 0, Published, Held, Failed };
 
-struct PostLog {
-  std::vector<PostOutcome> outcome;
-  std::vector<std::int64_t> sent_us;
-  std::vector<std::uint32_t> post_latency_us;  // POST to 201
-  std::map<std::string, std::uint64_t> statuses;  // "201 published", "429 rate_limited", "error: ..."
+// What the posts of one batch (the run, or one step) did.
+struct PostStats {
+  std::vector<std::uint32_t> post_latency_us;  // POST to 201 (ws peer: 204)
+  std::map<std::string, std::uint64_t> statuses;  // "201 published", "429 rate_limited", "204", "error: ..."
   std::uint64_t late_50ms = 0;
   std::int64_t max_late_us = 0;
   std::int64_t first_send_us = 0, last_send_us = 0;
 };
 
-asio::awaitable<void> poster(std::size_t p, std::size_t posters, const Account& who, asio::ssl::context& ctx, const Options& o,
-                             std::int64_t t0_us, std::size_t total, std::int64_t stop_us, PostLog& log) {
+// By sequence number, over the whole run.
+struct PostLog : PostStats {
+  std::vector<PostOutcome> outcome;
+  std::vector<std::int64_t> sent_us;
+};
+
+// Messages [first_seq, first_seq + count) at `rate` a second from t0 (open loop: message first_seq + k
+// is due at t0 + k / rate); none is sent after stop_us.
+struct PostBatch {
+  std::int64_t t0_us = 0;
+  double rate = 1;
+  std::size_t first_seq = 0;
+  std::size_t count = 0;
+  std::int64_t stop_us = 0;
+};
+
+// One posting connection: the member `who` posting to the Wall (Harbour), or POST /broadcast with
+// a frame shaped like Harbour's wall_message event (the ws peer; `who` is null).
+asio::awaitable<void> poster(std::size_t p, std::size_t posters, const Account* who, asio::ssl::context& ctx, const Options& o,
+                             PostBatch batch, PostLog& log, PostStats& stats) {
   Https http(co_await asio::this_coro::executor, ctx, o);
-  const std::string target = "/api/v1/networks/" + o.network + "/wall/messages";
-  const Headers headers = api_headers("https://" + http.host_header(), "POST", &who);
+  const bool peer = o.ws_peer();
+  const std::string target = peer ? std::string("/broadcast") : "/api/v1/networks/" + o.network + "/wall/messages";
+  Headers headers;
+  if (peer) {
+    headers.emplace_back("Origin", "https://" + http.host_header());
+    headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
+  } else {
+    headers = api_headers("https://" + http.host_header(), "POST", who);
+  }
+  const std::size_t author = p % std::max<std::size_t>(1, o.accounts);
   asio::steady_timer timer(co_await asio::this_coro::executor);
-  for (std::size_t i = p; i < total; i += posters) {
-    const std::int64_t due = t0_us + static_cast<std::int64_t>(std::llround(static_cast<double>(i) * 1e6 / o.rate));
+  for (std::size_t k = p; k < batch.count; k += posters) {
+    const std::size_t i = batch.first_seq + k;
+    const std::int64_t due = batch.t0_us + static_cast<std::int64_t>(std::llround(static_cast<double>(k) * 1e6 / batch.rate));
     if (mono_us() < due) {
       timer.expires_at(steady_at(due));
       co_await timer.async_wait(kNothrow);
     }
     const auto send = mono_us();
-    if (send > stop_us) break;
+    if (send > batch.stop_us) break;
     const auto late = send - due;
-    if (late > 50'000) ++log.late_50ms;
-    log.max_late_us = std::max(log.max_late_us, late);
-    if (log.first_send_us == 0 || send < log.first_send_us) log.first_send_us = send;
-    log.last_send_us = std::max(log.last_send_us, send);
+    if (late > 50'000) ++stats.late_50ms;
+    stats.max_late_us = std::max(stats.max_late_us, late);
+    if (stats.first_send_us == 0 || send < stats.first_send_us) stats.first_send_us = send;
+    stats.last_send_us = std::max(stats.last_send_us, send);
     log.sent_us[i] = send;
     try {
-      std::string payload = wall_post_body(i, send, o.body_chars);
+      std::string payload = peer ? harbour_bench::mimic_wall_frame(i, send, o.body_chars, author, o.network)
+                                 : wall_post_body(i, send, o.body_chars);
       const std::string method = "POST";
       const Reply r = co_await http.request(method, target, payload, headers);
       const auto done = mono_us();
-      if (r.status == 201) {
+      if (peer && r.status == 204) {
+        log.outcome[i] = PostOutcome::Published;
+        stats.post_latency_us.push_back(clamp_us(done - send));
+        ++stats.statuses["204"];
+      } else if (!peer && r.status == 201) {
         std::string state;
         if (r.j.is_object() && r.j.contains("post") && r.j["post"].is_object()) state = r.j["post"].value("state", "");
         if (state.empty() && r.j.is_object() && r.j.contains("moderation") && r.j["moderation"].is_object()) {
@@ -852,15 +893,15 @@ asio::awaitable<void> poster(std::size_t p, std::size_t posters, const Account& 
         }
         const bool published = state == "published";
         log.outcome[i] = published ? PostOutcome::Published : PostOutcome::Held;
-        log.post_latency_us.push_back(clamp_us(done - send));
-        ++log.statuses["201 " + (state.empty() ? std::string("(no post.state)") : state)];
+        stats.post_latency_us.push_back(clamp_us(done - send));
+        ++stats.statuses["201 " + (state.empty() ? std::string("(no post.state)") : state)];
       } else {
         log.outcome[i] = PostOutcome::Failed;
-        ++log.statuses[std::to_string(r.status) + " " + r.code()];
+        ++stats.statuses[peer ? std::to_string(r.status) : std::to_string(r.status) + " " + r.code()];
       }
     } catch (const std::exception& e) {
       log.outcome[i] = PostOutcome::Failed;
-      ++log.statuses[std::string("error: ") + e.what()];
+      ++stats.statuses[std::string("error: ") + e.what()];
     }
   }
 }
@@ -895,46 +936,48 @@ struct Run {
     report["settings"] = settings_json();
     report["loadavg_start"] = loadavg();
 
-    // 1. Accounts.
-    Setup setup(ex, ctx, o);
-    say("creating " + std::to_string(o.accounts) + " member accounts" + (need_admin() ? " and an admin" : ""));
-    const std::string member_role = "member", admin_role = "admin", admin_name = "Fanout Kestrel";
-    const std::string get = "GET", put = "PUT";
-    for (std::size_t i = 0; i < o.accounts; ++i) {
-      const std::string name = "Fanout Reader " + letters_name(i);
-      Account a = co_await setup.join(member_role, name);
-      members.push_back(a);
-    }
-    if (need_admin()) {
-      Account a = co_await setup.join(admin_role, admin_name);
-      admin = a;
-    }
-    if (o.wall && o.set_policy) {
-      const std::string path = "/api/v1/networks/" + o.network + "/moderation/policy";
-      const json body = policy_body();
-      Reply r = co_await setup.call(put, path, body, &*admin);
-      report["setup_policy"] = r.status;
-      if (r.status != 200) problems.push_back("PUT moderation/policy: HTTP " + std::to_string(r.status) + " " + r.body);
-    }
-    if (o.wall && o.office_hours == "all-week") {
-      const std::string path = "/api/v1/networks/" + o.network + "/office-hours";
-      const json body = all_week_body();
-      Reply r = co_await setup.call(put, path, body, &*admin);
-      report["setup_office_hours"] = r.status;
-      if (r.status != 200) problems.push_back("PUT office-hours: HTTP " + std::to_string(r.status) + " " + r.body);
-    }
-    if (o.wall) {
-      const std::string path = "/api/v1/networks/" + o.network + "/wall";
-      const json none;
-      Reply r = co_await setup.call(get, path, none, &members.front());
-      if (r.status == 200) {
-        report["wall_before"] = wall_summary(r.j);
-        if (!r.j.value("can_post", true)) problems.push_back("GET /wall says can_post false: " + r.j.value("read_only_reason", json()).dump());
-      } else {
-        problems.push_back("GET /networks/" + o.network + "/wall: HTTP " + std::to_string(r.status) + " " + r.body);
+    // 1. Accounts (Harbour; the ws peer has none).
+    if (!o.ws_peer()) {
+      Setup setup(ex, ctx, o);
+      say("creating " + std::to_string(o.accounts) + " member accounts" + (need_admin() ? " and an admin" : ""));
+      const std::string member_role = "member", admin_role = "admin", admin_name = "Fanout Kestrel";
+      const std::string get = "GET", put = "PUT";
+      for (std::size_t i = 0; i < o.accounts; ++i) {
+        const std::string name = "Fanout Reader " + letters_name(i);
+        Account a = co_await setup.join(member_role, name);
+        members.push_back(a);
       }
+      if (need_admin()) {
+        Account a = co_await setup.join(admin_role, admin_name);
+        admin = a;
+      }
+      if (o.wall && o.set_policy) {
+        const std::string path = "/api/v1/networks/" + o.network + "/moderation/policy";
+        const json body = policy_body();
+        Reply r = co_await setup.call(put, path, body, &*admin);
+        report["setup_policy"] = r.status;
+        if (r.status != 200) problems.push_back("PUT moderation/policy: HTTP " + std::to_string(r.status) + " " + r.body);
+      }
+      if (o.wall && o.office_hours == "all-week") {
+        const std::string path = "/api/v1/networks/" + o.network + "/office-hours";
+        const json body = all_week_body();
+        Reply r = co_await setup.call(put, path, body, &*admin);
+        report["setup_office_hours"] = r.status;
+        if (r.status != 200) problems.push_back("PUT office-hours: HTTP " + std::to_string(r.status) + " " + r.body);
+      }
+      if (o.wall) {
+        const std::string path = "/api/v1/networks/" + o.network + "/wall";
+        const json none;
+        Reply r = co_await setup.call(get, path, none, &members.front());
+        if (r.status == 200) {
+          report["wall_before"] = wall_summary(r.j);
+          if (!r.j.value("can_post", true)) problems.push_back("GET /wall says can_post false: " + r.j.value("read_only_reason", json()).dump());
+        } else {
+          problems.push_back("GET /networks/" + o.network + "/wall: HTTP " + std::to_string(r.status) + " " + r.body);
+        }
+      }
+      for (const auto& m : members) sh.accounts.push_back(&m);
     }
-    for (const auto& m : members) sh.accounts.push_back(&m);
 
     // 2. Idle sockets and memory.
     co_await sleep_for(std::chrono::milliseconds(500));
@@ -962,8 +1005,8 @@ struct Run {
     const auto connected = sh.connected.load();
     const double connect_phase = static_cast<double>(std::max(sh.last_hello_us.load(), connect_start) - connect_start) / 1e6;
     if (sh.connectors_running.load() != 0) problems.push_back("the connect phase hit its deadline (--connect-phase)");
-    say(std::to_string(connected) + " of " + std::to_string(o.clients) + " sockets said hello in " + fmt(connect_phase, 2) + " s (" +
-        std::to_string(sh.connect_failed.load()) + " failed)");
+    say(std::to_string(connected) + " of " + std::to_string(o.clients) + " sockets " + (o.ws_peer() ? "upgraded" : "said hello") + " in " +
+        fmt(connect_phase, 2) + " s (" + std::to_string(sh.connect_failed.load()) + " failed)");
     co_await sleep_for(std::chrono::milliseconds(static_cast<std::int64_t>(o.settle_s * 1000)));
     const auto rss_idle = o.server_pid ? vm_rss_kib(o.server_pid) : std::nullopt;
     const auto open_idle = connected - sh.closed_unexpectedly.load();
@@ -975,37 +1018,61 @@ struct Run {
     say("server VmRSS with " + std::to_string(open_idle) + " idle sockets: " + (rss_idle ? std::to_string(*rss_idle) + " KiB" : "n/a") +
         (mem.contains("kib_per_idle_socket") ? " (" + mem["kib_per_idle_socket"].dump() + " KiB per socket)" : ""));
 
-    // 3. Posts, 4. deliveries.
+    // 3. Posts, 4. deliveries: one rate, or the steps.
     CpuSample cpu_post0{}, cpu_post1{};
     std::int64_t post_start = 0, post_end = 0, drain_end = 0;
     std::size_t total = 0;
-    if (o.wall && connected > 0) {
+    if (o.wall && connected > 0 && o.stepping()) {
       total = sh.max_messages;
       posts.outcome.assign(total, PostOutcome::NotSent);
       posts.sent_us.assign(total, 0);
-      std::vector<const Account*> who;
-      if (o.post_as == "admin") who.assign(o.posters, &*admin);
-      else for (std::size_t p = 0; p < o.posters; ++p) who.push_back(&members[p % members.size()]);
+      cpu_post0 = cpu_sample(o.server_pid);
+      post_start = mono_us();
+      for (std::size_t k = 0; k < o.step_rates.size(); ++k) {
+        const bool go_on = co_await run_step(ex, k, connected);
+        if (!go_on) break;
+      }
+      post_end = mono_us();
+      // What is still in flight (the last step's backlog) gets the usual drain (--drain, --drain-max),
+      // so that the totals tell late deliveries from lost ones.
+      std::size_t published = 0;
+      for (auto x : posts.outcome) published += x == PostOutcome::Published;
+      const auto open_now = [&] { return connected - sh.closed_unexpectedly.load(); };
+      std::uint64_t seen_count = sh.deliveries.load();
+      std::int64_t last_progress = mono_us();
+      const std::function<bool()> drained = [&] {
+        const auto now_count = sh.deliveries.load();
+        if (now_count != seen_count) {
+          seen_count = now_count;
+          last_progress = mono_us();
+        }
+        return now_count >= published * open_now() || mono_us() - last_progress > static_cast<std::int64_t>(o.drain_s * 1e6);
+      };
+      if (!drained()) {
+        say("waiting for the deliveries still in flight (until " + fmt(o.drain_s, 0) + " s pass without one, at most " +
+            fmt(o.drain_max_s, 0) + " s)");
+      }
+      const std::int64_t drain_until = std::min<std::int64_t>(post_end + static_cast<std::int64_t>(o.drain_max_s * 1e6), soft_deadline_us());
+      co_await wait_until(drained, drain_until, std::chrono::milliseconds(10));
+      drain_end = mono_us();
+      cpu_post1 = cpu_sample(o.server_pid);
+    } else if (o.wall && connected > 0) {
+      total = sh.max_messages;
+      posts.outcome.assign(total, PostOutcome::NotSent);
+      posts.sent_us.assign(total, 0);
       say("posting " + std::to_string(total) + " messages at " + fmt(o.rate, 2) + "/s for " + fmt(o.duration_s, 1) + " s from " +
-          std::to_string(o.posters) + " " + o.post_as + " connection(s)");
+          std::to_string(o.posters) + " " + (o.ws_peer() ? std::string("/broadcast") : o.post_as) + " connection(s)");
       cpu_post0 = cpu_sample(o.server_pid);
       post_start = mono_us() + 200'000;
-      const auto stop_us = post_start + static_cast<std::int64_t>((o.duration_s + 30) * 1e6);
-      auto running = std::make_shared<std::atomic<std::size_t>>(o.posters);
-      for (std::size_t p = 0; p < o.posters; ++p) {
-        asio::co_spawn(ex, poster(p, o.posters, *who[p], ctx, o, post_start, total, stop_us, posts),
-                       [this, running](std::exception_ptr e) {
-                         running->fetch_sub(1);
-                         if (!e) return;
-                         try {
-                           std::rethrow_exception(e);
-                         } catch (const std::exception& x) {
-                           problems.push_back(std::string("a poster stopped: ") + x.what());
-                         }
-                       });
-      }
+      PostBatch batch;
+      batch.t0_us = post_start;
+      batch.rate = o.rate;
+      batch.first_seq = 0;
+      batch.count = total;
+      batch.stop_us = post_start + static_cast<std::int64_t>((o.duration_s + 30) * 1e6);
+      const auto running = start_posters(ex, batch, posts);
       const std::function<bool()> posters_done = [&] { return running->load() == 0; };
-      co_await wait_until(posters_done, stop_us + 35'000'000, std::chrono::milliseconds(20));
+      co_await wait_until(posters_done, batch.stop_us + 35'000'000, std::chrono::milliseconds(20));
       post_end = mono_us();
       std::size_t published = 0;
       for (auto x : posts.outcome) published += x == PostOutcome::Published;
@@ -1036,7 +1103,7 @@ struct Run {
 
     // 5. Close the sockets, stop the threads.
     for (auto& w : workers) asio::co_spawn(w->ioc, close_all(*w), asio::detached);
-    co_await sleep_for(std::chrono::milliseconds(std::min<std::int64_t>(5000, 500 + static_cast<std::int64_t>(o.clients) / 5)));
+    co_await sleep_for(std::chrono::milliseconds(close_wait_ms()));
     stop_workers();
 
     // 6. Report.
@@ -1044,11 +1111,197 @@ struct Run {
                  drain_end, total);
   }
 
+  std::int64_t close_wait_ms() const { return std::min<std::int64_t>(5000, 500 + static_cast<std::int64_t>(o.clients) / 5); }
+
+  // The posting connections for one batch; the counter falls to 0 once every one has finished.
+  std::shared_ptr<std::atomic<std::size_t>> start_posters(const asio::any_io_executor& ex, const PostBatch& batch, PostStats& stats) {
+    std::vector<const Account*> who;
+    if (o.ws_peer()) who.assign(o.posters, nullptr);
+    else if (o.post_as == "admin") who.assign(o.posters, &*admin);
+    else for (std::size_t p = 0; p < o.posters; ++p) who.push_back(&members[p % members.size()]);
+    auto running = std::make_shared<std::atomic<std::size_t>>(o.posters);
+    for (std::size_t p = 0; p < o.posters; ++p) {
+      asio::co_spawn(ex, poster(p, o.posters, who[p], ctx, o, batch, posts, stats),
+                     [this, running](std::exception_ptr e) {
+                       running->fetch_sub(1);
+                       if (!e) return;
+                       try {
+                         std::rethrow_exception(e);
+                       } catch (const std::exception& x) {
+                         problems.push_back(std::string("a poster stopped: ") + x.what());
+                       }
+                     });
+    }
+    return running;
+  }
+
+  // ---- rate stepping ----
+  std::vector<std::size_t> step_first, step_count;       // sequence numbers of each step
+  std::deque<PostStats> step_posts;                       // outlives late posters (stable addresses)
+  std::vector<harbour_bench::StepResult> steps;
+  std::vector<std::int64_t> step_cutoff_us;               // end of each step's drain
+  std::string step_stop = "completed";
+
+  // Posting may run late by this much before the remaining messages of a step are dropped.
+  double step_slack_s() const { return std::clamp(0.5 * o.step_duration_s, 1.0, 10.0); }
+  // The steps end this long before --hard-timeout, to close the sockets and write the report.
+  std::int64_t soft_deadline_us() const { return hard_deadline_us - (close_wait_ms() + 5000) * 1000; }
+
+  struct Gathered {
+    std::vector<std::uint32_t> latency_us;
+    std::uint64_t delivered = 0, in_window = 0;
+  };
+  // Runs on a worker's thread: its first deliveries of published messages [first, first + mask.size())
+  // read by cutoff_us (in_window: before window_end_us). The records are in the order they were
+  // read, and none of the step's came before its start (from_us): only the tail is scanned.
+  static asio::awaitable<Gathered> gather(Worker& w, std::size_t first, std::vector<bool> mask, std::int64_t from_us,
+                                          std::int64_t cutoff_us, std::int64_t window_end_us) {
+    Gathered g;
+    const auto& all = w.stats.deliveries;
+    for (auto it = all.rbegin(); it != all.rend() && it->at_us >= from_us; ++it) {
+      const auto& d = *it;
+      if (d.seq < first || d.seq >= first + mask.size() || !mask[d.seq - first] || d.at_us > cutoff_us) continue;
+      ++g.delivered;
+      g.in_window += d.at_us < window_end_us ? 1 : 0;
+      g.latency_us.push_back(d.latency_us);
+    }
+    co_return g;
+  }
+
+  // Step k: post, drain, measure, judge. False when stepping stops here.
+  asio::awaitable<bool> run_step(asio::any_io_executor ex, std::size_t k, std::size_t connected) {
+    harbour_bench::StepResult s;
+    s.index = k + 1;
+    s.rate = o.step_rates[k];
+    s.duration_s = o.step_duration_s;
+    s.first_seq = step_first[k];
+    s.scheduled = step_count[k];
+    const auto closed0 = sh.closed_unexpectedly.load();
+    s.sockets = connected - closed0;
+    if (s.sockets == 0) {
+      step_stop = "no_sockets";
+      co_return false;
+    }
+    const double need_s = 0.2 + o.step_duration_s + step_slack_s() + o.step_drain_max_s + 1.0;
+    if (mono_us() + static_cast<std::int64_t>(need_s * 1e6) > soft_deadline_us()) {
+      say("step " + std::to_string(s.index) + " (" + fmt(s.rate, 2) + "/s) skipped: not enough of --hard-timeout left");
+      step_stop = "time";
+      co_return false;
+    }
+    say("step " + std::to_string(s.index) + ": " + fmt(s.rate, 2) + " messages/s for " + fmt(o.step_duration_s, 1) + " s on " +
+        std::to_string(s.sockets) + " sockets (" + std::to_string(s.scheduled) + " messages, seq " + std::to_string(s.first_seq) + "..)");
+    const auto cpu0 = cpu_sample(o.server_pid);
+    PostBatch batch;
+    batch.t0_us = mono_us() + 200'000;
+    batch.rate = s.rate;
+    batch.first_seq = s.first_seq;
+    batch.count = s.scheduled;
+    batch.stop_us = batch.t0_us + static_cast<std::int64_t>((o.step_duration_s + step_slack_s()) * 1e6);
+    PostStats& ps = step_posts.emplace_back();
+    const auto running = start_posters(ex, batch, ps);
+    const std::function<bool()> posters_done = [&] { return running->load() == 0; };
+    const std::int64_t posters_until = std::min<std::int64_t>(batch.stop_us + 35'000'000, soft_deadline_us());
+    co_await wait_until(posters_done, posters_until, std::chrono::milliseconds(5));
+    const bool posters_finished = running->load() == 0;
+    const auto post_end = mono_us();
+
+    std::vector<bool> mask(s.scheduled, false);
+    for (std::size_t i = 0; i < s.scheduled; ++i) {
+      const auto out = posts.outcome[s.first_seq + i];
+      mask[i] = out == PostOutcome::Published;
+      s.published += out == PostOutcome::Published;
+      s.held += out == PostOutcome::Held;
+      s.failed += out == PostOutcome::Failed;
+      s.sent += posts.sent_us[s.first_seq + i] != 0;
+    }
+    s.expected = static_cast<std::uint64_t>(s.published) * s.sockets;
+
+    // Drain: every open socket has every published message of the step, or none of its deliveries
+    // came for --step-drain, at most --step-drain-max after the last post.
+    const auto open_now = [&] { return connected - sh.closed_unexpectedly.load(); };
+    std::uint64_t seen_count = sh.step_deliveries[k].load();
+    std::int64_t last_progress = post_end;
+    bool all_in = false;
+    const std::function<bool()> drained = [&] {
+      const auto now_count = sh.step_deliveries[k].load();
+      if (now_count != seen_count) {
+        seen_count = now_count;
+        last_progress = mono_us();
+      }
+      all_in = now_count >= static_cast<std::uint64_t>(s.published) * open_now();
+      return all_in || mono_us() - last_progress > static_cast<std::int64_t>(o.step_drain_s * 1e6);
+    };
+    const std::int64_t drain_until = std::min<std::int64_t>(post_end + static_cast<std::int64_t>(o.step_drain_max_s * 1e6), soft_deadline_us());
+    co_await wait_until(drained, drain_until, std::chrono::milliseconds(5));
+    const auto cutoff = mono_us();
+    const auto cpu1 = cpu_sample(o.server_pid);
+    s.drain_s = static_cast<double>(cutoff - post_end) / 1e6;
+    s.drained = all_in;
+    s.closed_during = sh.closed_unexpectedly.load() - closed0;
+
+    // Posting figures (as for one rate: n sends span n - 1 intervals; the window is n intervals).
+    s.statuses = ps.statuses;
+    s.late_over_50ms = ps.late_50ms;
+    s.max_late_ms = static_cast<double>(ps.max_late_us) / 1000.0;
+    s.post_latency_us = ps.post_latency_us;
+    const double post_window = ps.last_send_us > ps.first_send_us ? static_cast<double>(ps.last_send_us - ps.first_send_us) / 1e6 : 0;
+    const double interval = s.sent > 1 ? post_window / static_cast<double>(s.sent - 1) : 1.0 / s.rate;
+    s.window_s = s.sent > 0 ? post_window + interval : 0;
+    s.posted_per_s = s.window_s > 0 ? static_cast<double>(s.published) / s.window_s : 0;
+    const std::int64_t window_end = ps.first_send_us + static_cast<std::int64_t>(s.window_s * 1e6);
+
+    // Deliveries, read on each worker's own thread.
+    for (auto& w : workers) {
+      // (The operation is built outside co_await: g++ 12 and temporaries in co_await expressions.)
+      auto op = asio::co_spawn(w->ioc, gather(*w, s.first_seq, mask, batch.t0_us, cutoff, window_end), asio::use_awaitable);
+      Gathered g = co_await std::move(op);
+      s.delivered += g.delivered;
+      s.delivered_in_window += g.in_window;
+      s.latency_us.insert(s.latency_us.end(), g.latency_us.begin(), g.latency_us.end());
+    }
+    s.cpu = cpu_between(cpu0, cpu1, o.server_pid != 0);
+    if (o.server_pid && s.delivered && cpu0.server >= 0 && cpu1.server >= 0) {
+      const double hz = static_cast<double>(::sysconf(_SC_CLK_TCK));
+      s.server_us_per_delivery = std::round(10.0 * static_cast<double>(cpu1.server - cpu0.server) / hz * 1e6 / static_cast<double>(s.delivered)) / 10;
+    }
+    harbour_bench::evaluate(s, o.slo);
+    const bool out_of_time = cutoff >= soft_deadline_us();
+    const bool cut_short = !posters_finished || out_of_time;
+    if (cut_short) {
+      s.met = false;
+      s.failures.push_back(out_of_time ? "cut short by --hard-timeout" : "posts still unanswered 35 s after the step");
+    }
+    say("step " + std::to_string(s.index) + ": posted " + fmt(s.posted_per_s, 1) + "/s, delivered " + std::to_string(s.delivered) + " of " +
+        std::to_string(s.expected) + " (" + fmt(s.delivered_ratio, 4) + "), latency p50/p99/max " + s.latency_ms.value("p50", json()).dump() +
+        " / " + s.latency_ms.value("p99", json()).dump() + " / " + s.latency_ms.value("max", json()).dump() + " ms, POST p99 " +
+        s.post_latency_ms.value("p99", json()).dump() + " ms, drain " + fmt(s.drain_s, 2) + " s: " +
+        (s.met ? std::string("SLO met") : "SLO missed (" + s.failures.front() + ")"));
+    const bool met = s.met;
+    steps.push_back(std::move(s));
+    step_cutoff_us.push_back(cutoff);
+    if (out_of_time) step_stop = "time";
+    else if (!met) step_stop = "slo";
+    co_return met;
+  }
+
   json settings_json() const {
-    return json{{"clients", o.clients},       {"accounts", o.accounts},   {"posters", o.posters},
-                {"io_threads", o.io_threads}, {"rate_per_s", o.rate},     {"duration_s", o.duration_s},
-                {"body_chars", o.body_chars}, {"connect_concurrency", o.connect_concurrency},
-                {"post_as", o.post_as},       {"wall", o.wall},           {"network", o.network}};
+    json j = {{"clients", o.clients},       {"accounts", o.accounts},   {"posters", o.posters},
+              {"io_threads", o.io_threads}, {"rate_per_s", o.rate},     {"duration_s", o.duration_s},
+              {"body_chars", o.body_chars}, {"connect_concurrency", o.connect_concurrency},
+              {"post_as", o.post_as},       {"wall", o.wall},           {"network", o.network}};
+    j["target"] = o.target;
+    j["ws_path"] = sh.target;
+    if (o.stepping()) {
+      j["step_rates"] = o.step_rates;
+      j["step_duration_s"] = o.step_duration_s;
+      j["step_drain_s"] = o.step_drain_s;
+      j["step_drain_max_s"] = o.step_drain_max_s;
+      j["slo"] = {{"p99_ms", o.slo.p99_ms}, {"delivered_ratio", o.slo.delivery}, {"posted_ratio", o.slo.posted}};
+      // rate_per_s and duration_s do not apply when stepping.
+      j.erase("rate_per_s");
+      j.erase("duration_s");
+    }
+    return j;
   }
   static json wall_summary(const json& j) {
     if (!j.is_object()) return json();
@@ -1065,7 +1318,7 @@ struct Run {
                 {"open_sockets_at_reading", open_idle}};
   }
 
-  bool need_admin() const { return o.wall && (o.set_policy || o.office_hours == "all-week" || o.post_as == "admin"); }
+  bool need_admin() const { return !o.ws_peer() && o.wall && (o.set_policy || o.office_hours == "all-week" || o.post_as == "admin"); }
 
   static std::string fmt(double v, int decimals) {
     char buf[64];
@@ -1107,7 +1360,7 @@ struct Run {
     for (auto& w : workers) {
       auto& s = w->stats;
       connect_us.insert(connect_us.end(), s.connect_us.begin(), s.connect_us.end());
-      latency_us.insert(latency_us.end(), s.latency_us.begin(), s.latency_us.end());
+      for (const auto& d : s.deliveries) latency_us.push_back(d.latency_us);
       sum.wall_frames += s.wall_frames;
       sum.wall_bytes += s.wall_bytes;
       sum.duplicates += s.duplicates;
@@ -1176,7 +1429,7 @@ struct Run {
     const double posted_per_s = sent > 0 ? static_cast<double>(published_seqs.size()) / window : 0;
     posting["rate_achieved_per_s"] = std::round(posted_per_s * 100) / 100;
     posting["window_s"] = std::round(window * 100) / 100;
-    if (o.wall) report["posting"] = posting;
+    if (o.wall && !o.stepping()) report["posting"] = posting;
 
     const std::size_t sockets = connected - closed_sockets;  // still open at the end
     // delivered/s: deliveries that arrived within the posting window, over its length; in steady
@@ -1185,7 +1438,7 @@ struct Run {
     const std::int64_t window_end = posts.first_send_us + static_cast<std::int64_t>(window * 1e6);
     std::uint64_t in_window = 0;
     for (auto& w : workers) {
-      for (auto t : w->stats.receipt_us) in_window += t < window_end ? 1 : 0;
+      for (const auto& d : w->stats.deliveries) in_window += d.at_us < window_end ? 1 : 0;
     }
     const double delivered_per_s = window > 0 && posts.first_send_us ? static_cast<double>(in_window) / window : 0;
     const double overall_window = last_delivery > posts.first_send_us && posts.first_send_us ? static_cast<double>(last_delivery - posts.first_send_us) / 1e6 : 0;
@@ -1213,7 +1466,13 @@ struct Run {
                      {"mean_frame_bytes", sum.wall_frames ? sum.wall_bytes / sum.wall_frames : 0},
                      {"latency_ms", percentiles_ms(latency_us)},
                      {"drain_s", drain_end && post_end ? std::round(static_cast<double>(drain_end - post_end) / 1e4) / 100 : 0.0}};
-    if (o.wall) report["delivery"] = delivery;
+    if (o.wall && !o.stepping()) report["delivery"] = delivery;
+    if (o.wall && o.stepping()) {
+      steps_report(published_seqs.size(), held_seqs.size(), expected, delivered, sum, sockets);
+      report["totals"]["lost_on_open_sockets"] = lost_open;
+      report["totals"]["lost_on_sockets_closed_by_server"] = lost_closed;
+      report["totals"]["final_drain_s"] = drain_end && post_end ? std::round(static_cast<double>(drain_end - post_end) / 1e4) / 100 : 0.0;
+    }
     report["other_frames"] = sum.other_types;
     report["closes"] = sum.closes;
     report["closed_by_server"] = sh.closed_unexpectedly.load();
@@ -1221,21 +1480,22 @@ struct Run {
       report["cpu_posting"] = cpu_between(cp0, cp1, o.server_pid != 0);
       // All the server's work from the first post to the end of the drain, per delivery: the
       // cost of one fan-out write (the POSTs, heartbeats and presence are a small share).
-      if (o.server_pid && delivered && cp0.server >= 0 && cp1.server >= 0) {
+      if (!o.stepping() && o.server_pid && delivered && cp0.server >= 0 && cp1.server >= 0) {
         const double hz = static_cast<double>(::sysconf(_SC_CLK_TCK));
         report["delivery"]["server_cpu_us_per_delivery"] =
             std::round(10.0 * static_cast<double>(cp1.server - cp0.server) / hz * 1e6 / static_cast<double>(delivered)) / 10;
       }
     }
-    if (o.wall && post_start && post_end) report["posting"]["phase_s"] = std::round(static_cast<double>(post_end - post_start) / 1e4) / 100;
+    if (o.wall && !o.stepping() && post_start && post_end) report["posting"]["phase_s"] = std::round(static_cast<double>(post_end - post_start) / 1e4) / 100;
     report["elapsed_s"] = std::round(seconds_since(start_us) * 10) / 10;
     report["loadavg_end"] = loadavg();
 
     if (connected < o.clients) problems.push_back(std::to_string(o.clients - connected) + " socket(s) failed to connect");
-    if (sh.closed_unexpectedly.load()) problems.push_back(std::to_string(sh.closed_unexpectedly.load()) + " socket(s) closed by the server or failed during the run");
-    if (o.wall && expected != delivered) problems.push_back(std::to_string(expected - delivered) + " of " + std::to_string(expected) + " deliveries lost");
+    if (sh.closed_unexpectedly.load() && !o.stepping()) problems.push_back(std::to_string(sh.closed_unexpectedly.load()) + " socket(s) closed by the server or failed during the run");
+    if (o.wall && !o.stepping() && expected != delivered) problems.push_back(std::to_string(expected - delivered) + " of " + std::to_string(expected) + " deliveries lost");
     if (sum.duplicates) problems.push_back(std::to_string(sum.duplicates) + " duplicate deliveries");
-    if (o.wall && published_seqs.size() < total) problems.push_back(std::to_string(total - published_seqs.size()) + " of " + std::to_string(total) + " posts not published");
+    if (o.wall && !o.stepping() && published_seqs.size() < total) problems.push_back(std::to_string(total - published_seqs.size()) + " of " + std::to_string(total) + " posts not published");
+    if (o.wall && o.stepping() && connected > 0 && steps.empty()) problems.push_back("no step ran (" + step_stop + ")");
     if (past_deadline()) problems.push_back("hit --hard-timeout");
     report["problems"] = problems;
     report["ok"] = problems.empty();
@@ -1249,8 +1509,8 @@ struct Run {
                         ": the run was disturbed (load average " + loadavg() + ")");
       }
     };
-    if (o.wall) busy("cpu_posting", "posting");
-    if (o.wall && report.contains("cpu_posting") && report["cpu_posting"].is_object()) {
+    if (o.wall && !o.stepping()) busy("cpu_posting", "posting");
+    if (o.wall && !o.stepping() && report.contains("cpu_posting") && report["cpu_posting"].is_object()) {
       const auto& cpu = report["cpu_posting"];
       // One I/O thread is one CPU at most: near it, the tool (not the server) sets the latency.
       if (cpu.value("tool_pct", 0.0) > 85.0 * static_cast<double>(o.io_threads)) {
@@ -1258,12 +1518,62 @@ struct Run {
       }
       if (cpu.value("server_pct", 0.0) > 90) notes.push_back("the server used " + fmt(cpu.value("server_pct", 0.0), 1) + " % of a CPU while posting");
     }
+    for (const auto& st : steps) {
+      const double tool = st.cpu.value("tool_pct", 0.0), other = st.cpu.value("other_pct", 0.0);
+      if (tool > 85.0 * static_cast<double>(o.io_threads)) {
+        notes.push_back("step " + std::to_string(st.index) + ": the tool used " + fmt(tool, 1) + " % of a CPU: it may be the bottleneck");
+      }
+      if (other > 10) notes.push_back("step " + std::to_string(st.index) + ": other processes used " + fmt(other, 1) + " % of a CPU: the step was disturbed");
+      std::uint64_t limited = 0;
+      for (const auto& [k, v] : st.statuses) limited += k.rfind("429", 0) == 0 ? v : 0;
+      if (limited) {
+        notes.push_back("step " + std::to_string(st.index) + ": " + std::to_string(limited) +
+                        " posts were rate-limited (429): raise wall.member_messages_per_minute (and staff_) above rate x 60 / posters");
+      }
+      if (st.sent && st.late_over_50ms * 100 > st.sent) {
+        notes.push_back("step " + std::to_string(st.index) + ": " + std::to_string(st.late_over_50ms) + " of " + std::to_string(st.sent) +
+                        " posts went out over 50 ms late (each poster waits for its answer): more --posters keep the rate open-loop");
+      }
+    }
+    if (o.stepping() && sh.closed_unexpectedly.load()) {
+      notes.push_back(std::to_string(sh.closed_unexpectedly.load()) + " socket(s) closed by the server or failed during the steps");
+    }
     if (report["connect"].contains("cpu") && report["connect"]["cpu"].value("other_pct", 0.0) > 10) {
       notes.push_back("other processes used " + fmt(report["connect"]["cpu"].value("other_pct", 0.0), 1) +
                       " % of a CPU while connecting");
     }
     report["notes"] = notes;
     report["disturbed"] = !notes.empty();
+  }
+
+  // Rate stepping: "steps", "capacity" and "totals" (in place of "posting" and "delivery").
+  void steps_report(std::size_t published, std::size_t held, std::uint64_t expected, std::uint64_t delivered, const WorkerStats& sum,
+                    std::size_t sockets_open_at_end) {
+    // This step's messages that came after its drain (late, not lost).
+    for (auto& w : workers) {
+      for (const auto& d : w->stats.deliveries) {
+        const auto k = sh.step_of_seq[d.seq];
+        if (k < steps.size() && d.at_us > step_cutoff_us[k] && posts.outcome[d.seq] == PostOutcome::Published) ++steps[k].arrived_after_step;
+      }
+    }
+    json arr = json::array();
+    for (const auto& st : steps) arr.push_back(harbour_bench::step_json(st));
+    report["steps"] = arr;
+    report["capacity"] = harbour_bench::capacity_json(steps, o.slo, step_stop, o.step_rates.size());
+    std::map<std::string, std::uint64_t> statuses;
+    for (const auto& ps : step_posts) {
+      for (const auto& [k, v] : ps.statuses) statuses[k] += v;
+    }
+    report["totals"] = {{"published", published},
+                        {"held", held},
+                        {"expected", expected},
+                        {"delivered", delivered},
+                        {"lost", expected - delivered},
+                        {"duplicates", sum.duplicates},
+                        {"unknown_seq", sum.unknown_seq},
+                        {"sockets_open_at_end", sockets_open_at_end},
+                        {"mean_frame_bytes", sum.wall_frames ? sum.wall_bytes / sum.wall_frames : 0},
+                        {"post_statuses", statuses}};
   }
 
   std::string markdown() const {
@@ -1278,17 +1588,18 @@ struct Run {
     const auto& c = r["connect"];
     const auto& m = r["memory"];
     const auto pair = [&](const json& j, const char* a, const char* b) { return g(j, a) + " / " + g(j, b); };
+    const bool one_rate = o.wall && !o.stepping();
     md << "| sockets | connected | connect s (p99 ms) | server RSS idle MiB | KiB per idle socket |";
-    if (o.wall) {
+    if (one_rate) {
       md << " posted/s | delivered/s | ideal/s | ratio | lost / expected | latency p50 / p99 / max ms | POST p50 / p99 ms |"
             " server µs per delivery | CPU % server / tool / other |";
     }
     md << "\n|---:|---:|---:|---:|---:|";
-    if (o.wall) md << "---:|---:|---:|---:|---:|---:|---:|---:|---:|";
+    if (one_rate) md << "---:|---:|---:|---:|---:|---:|---:|---:|---:|";
     md << "\n| " << o.clients << " | " << g(c, "connected") << " | " << g(c, "phase_s") << " (" << g(c["per_socket_ms"], "p99") << ") | "
        << (m.contains("server_rss_idle_kib") && m["server_rss_idle_kib"].is_number() ? fmt(m["server_rss_idle_kib"].get<double>() / 1024, 1) : "–")
        << " | " << g(m, "kib_per_idle_socket") << " |";
-    if (o.wall) {
+    if (one_rate) {
       const auto& p = r["posting"];
       const auto& d = r["delivery"];
       const auto cpu = r.contains("cpu_posting") ? r["cpu_posting"] : json::object();
@@ -1302,6 +1613,20 @@ struct Run {
          << g(cpu, "other_pct") << " |";
     }
     md << "\n";
+    if (o.wall && o.stepping()) {
+      md << "\n" << harbour_bench::steps_markdown(steps, r.value("capacity", json::object()));
+      const auto t = r.value("totals", json::object());
+      md << "\nTarget " << o.target << " (" << sh.target << "), " << o.step_duration_s << " s steps, frames of " << g(t, "mean_frame_bytes")
+         << " bytes on average (bodies of " << o.body_chars << " characters); over all steps " << g(t, "delivered") << " of "
+         << g(t, "expected") << " deliveries arrived (" << g(t, "lost_on_sockets_closed_by_server")
+         << " missing on sockets the server closed; final drain " << g(t, "final_drain_s") << " s), " << g(t, "duplicates")
+         << " duplicates.\n";
+      md << "Per step: posted/s = published ÷ posting window; ideal deliveries/s = posted/s × sockets open at the step's start;"
+            " delivered/s = the step's deliveries read within its posting window ÷ window; delivered / expected = the step's"
+            " deliveries read by the end of its drain (all in, or " << fmt(o.step_drain_s, 1) << " s without one, at most "
+         << fmt(o.step_drain_max_s, 1) << " s after its last post) ÷ (published × sockets); latency = "
+         << (o.ws_peer() ? "POST /broadcast written" : "POST written") << " to the frame read, over those deliveries.\n";
+    }
     if (!r["problems"].empty()) {
       md << "\nProblems (" << o.clients << " sockets):\n";
       for (const auto& p : r["problems"]) md << "- " << p.get<std::string>() << "\n";
@@ -1322,7 +1647,8 @@ struct Run {
     };
     list("Connect errors", c["errors"]);
     list("Closes during the run", r["closes"]);
-    if (o.wall) list("POST answers", r["posting"]["statuses"]);
+    if (one_rate) list("POST answers", r["posting"]["statuses"]);
+    if (o.wall && o.stepping() && r.contains("totals")) list("POST answers", r["totals"]["post_statuses"]);
     return md.str();
   }
 };
@@ -1360,9 +1686,29 @@ int main(int argc, char** argv) {
     return 2;
   }
   run->sh.o = &o;
-  run->sh.target = o.wall ? "/ws?wall=" + o.network : "/ws";
+  run->sh.target = o.wall && !o.ws_peer() ? "/ws?wall=" + o.network : "/ws";
   run->sh.origin = "https://" + o.host + ":" + std::to_string(o.port);
   run->sh.max_messages = o.wall ? static_cast<std::size_t>(std::ceil(o.rate * o.duration_s)) : 0;
+  if (o.stepping()) {
+    // Sequence numbers carry on from step to step; each socket keeps a bit per message.
+    std::size_t next = 0;
+    for (const double rate : o.step_rates) {
+      const auto n = static_cast<std::size_t>(std::ceil(rate * o.step_duration_s));
+      run->step_first.push_back(next);
+      run->step_count.push_back(n);
+      next += n;
+    }
+    if (o.step_rates.size() > 1000 || static_cast<double>(next) * static_cast<double>(o.clients) / 8 > 1024.0 * 1024 * 1024) {
+      say("--step-rates x --step-duration x --clients is too large (over 1,000 steps or 1 GiB of per-socket message bits)");
+      return 2;
+    }
+    run->sh.max_messages = next;
+    run->sh.step_of_seq.resize(next);
+    for (std::size_t k = 0; k < o.step_rates.size(); ++k) {
+      std::fill_n(run->sh.step_of_seq.begin() + static_cast<std::ptrdiff_t>(run->step_first[k]), run->step_count[k], static_cast<std::uint16_t>(k));
+    }
+    run->sh.step_deliveries = std::make_unique<std::atomic<std::uint64_t>[]>(o.step_rates.size());
+  }
   for (std::size_t t = 0; t < o.io_threads; ++t) run->workers.push_back(std::make_unique<Worker>());
 
   asio::io_context control{1};

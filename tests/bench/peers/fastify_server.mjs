@@ -67,9 +67,12 @@ const q = {
 
   // services/forum_service.cpp, store/post_repo.cpp, reading_repo.cpp, notification_repo.cpp
   countUnread: db.prepare(
-    'SELECT count(*) FROM posts p LEFT JOIN topic_reads r ON r.topic_id = p.id AND r.user_id = @user' +
-      " WHERE p.kind = 'topic' AND p.category_id = @category AND p.state = 'published' AND p.author_id <> @user" +
-      ' AND (r.last_read_id IS NULL OR r.last_read_id < max(p.id, coalesce(p.last_child_id, 0)))').pluck(),
+    "SELECT (SELECT count(*) FROM posts p WHERE p.kind = 'topic' AND p.category_id = @category AND p.state = 'published')" +
+      " - (SELECT count(*) FROM posts p WHERE p.author_id = @user AND p.state = 'published' AND p.kind = 'topic'" +
+      '    AND +p.category_id = @category)' +
+      ' - (SELECT count(*) FROM topic_reads r CROSS JOIN posts p ON p.id = r.topic_id' +
+      "    WHERE r.user_id = @user AND p.kind = 'topic' AND +p.category_id = @category AND +p.state = 'published'" +
+      '    AND p.author_id <> @user AND r.last_read_id >= max(p.id, coalesce(p.last_child_id, 0)))').pluck(),
   listTopics: db.prepare(
     POST_SELECT +
       "WHERE p.kind = 'topic' AND p.category_id = @category AND p.pinned = @pinned" +

@@ -1,4 +1,4 @@
--- wrk reporter for tests/bench/run.sh: after the run, prints one machine-readable line
+-- wrk reporter (tests/bench/run.sh, loaded by every wrk script): after the run, prints one machine-readable line
 --   BENCH_RESULT {"requests":..,"duration_s":..,"rps":..,"p50_ms":..,..}
 -- that run.sh picks out of wrk's normal (human) output. Latencies are wrk's, in microseconds,
 -- converted to milliseconds. "non2xx" is wrk's errors.status: responses with a status of 400 or
