@@ -86,13 +86,14 @@ void add_forum_routes(http::Router& router) {
       key = "topics:" + std::to_string(who->session_id) + ":" + std::to_string(category_id) + ":" + before.value_or("");
       if (auto hit = ctx.svc().answers().get(key, generation, now)) return http::Response::json(200, std::move(*hit));
     }
+    if (req.memory_only) throw http::NeedsWorker{};  // the rest reads the database
     const auto page = ctx.svc().forums().topics(who, category_id, before);
     json out = {{"category", category_json(page.category)}, {"pinned", list_json(page.pinned)}, {"topics", list_json(page.topics)}};
     if (page.next_before) out["next_before"] = *page.next_before;
     auto body = std::make_shared<const std::string>(out.dump(-1, ' ', false, json::error_handler_t::replace));
     if (who) ctx.svc().answers().put(std::move(key), body, generation, now);
     return http::Response::json(200, std::move(body));
-  });
+  }, {.answer_from_memory = true});
 
   router.add(
       Method::Post, "/api/v1/categories/{id}/topics",

@@ -3,6 +3,7 @@
 #include "core/app_error.hpp"
 #include "core/crypto.hpp"
 #include "http/cookies.hpp"
+#include "http/router.hpp"
 #include "services/principal.hpp"
 #include "services/services.hpp"
 
@@ -58,10 +59,18 @@ http::Response session_middleware(http::Request& request, http::Context& context
   if (!context.services) return next(request, context);
   context.client_ip = client_ip(request, context.svc().trusted_proxy());
   // Inline routes (health, static files) run on the I/O thread and never need a session.
-  if (request.on_io_thread) return next(request, context);
+  if (request.on_io_thread && !request.memory_only) return next(request, context);
   if (auto cookie = request.headers.get("Cookie")) {
     if (auto token = http::cookie_value(*cookie, services::kSessionCookie)) {
-      context.principal = context.svc().sessions().resolve(*token, context.svc().clock().system_now());
+      auto& sessions = context.svc().sessions();
+      const auto now = context.svc().clock().system_now();
+      if (request.memory_only) {
+        auto cached = sessions.resolve_cached(*token, now);
+        if (!cached) throw http::NeedsWorker{};
+        context.principal = std::move(*cached);
+      } else {
+        context.principal = sessions.resolve(*token, now);
+      }
     }
   }
   if (unsafe(request.method)) check_csrf(request, context);

@@ -55,6 +55,18 @@ void App::dispatch(Request request, Reply reply) const {
     reply(handle(request));
     return;
   }
+  if (match.route && match.route->options.answer_from_memory && request.method == Method::Get) {
+    request.on_io_thread = true;
+    request.memory_only = true;
+    try {
+      reply(handle(request));
+      return;
+    } catch (const NeedsWorker&) {
+      // Not in memory: the pool reads it (and fills the caches for next time).
+    }
+    request.on_io_thread = false;
+    request.memory_only = false;
+  }
   auto shared = std::make_shared<std::pair<Request, Reply>>(std::move(request), std::move(reply));
   const bool queued = pool_->try_post([this, shared] { shared->second(handle(shared->first)); });
   if (!queued) {

@@ -31,6 +31,10 @@ struct Request {
   std::chrono::steady_clock::time_point received_at{};
   // Set by App::dispatch when the handler runs on the I/O thread: middleware must not block then.
   bool on_io_thread = false;
+  // On the I/O thread for a route with RouteOptions::answer_from_memory: answer only from what
+  // is in memory (the session and answer caches); whatever would read the database throws
+  // http::NeedsWorker instead, and the App runs the request again on the worker pool.
+  bool memory_only = false;
 
   // First value of a query parameter, percent-decoded; nullopt when absent or badly encoded.
   std::optional<std::string> query_param(std::string_view name) const;

@@ -19,7 +19,15 @@ struct RouteOptions {
   std::size_t max_body = 0;  // 0: the server-wide limit (limits.body_bytes)
   // Cheap, never blocking (no SQLite, no hashing): may run on the I/O thread, skipping the pool.
   bool inline_safe = false;
+  // Tried first on the I/O thread with Request::memory_only (a cached answer costs no hand-off
+  // to the pool); rerun on the pool when it throws NeedsWorker. GET routes only: the first try
+  // must change nothing.
+  bool answer_from_memory = false;
 };
+
+// Thrown (only with Request::memory_only) where an answer would need the database. Deliberately
+// not a std::exception, so no error mapper turns it into a response.
+struct NeedsWorker {};
 
 struct Route {
   Method method;

@@ -78,7 +78,7 @@ class Services {
   WallFeed& wall_feed() { return wall_feed_; }
   const std::string& trusted_proxy() const { return options_.trusted_proxy; }
 
-  // Serialised GET answers, each for one session, kept until the next commit or for a second
+  // Serialised GET answers, each for one session, kept until the next commit or for five seconds
   // (core/generation_cache.hpp); the hottest reads (the topic list) use it.
   using AnswerCache = core::GenerationCache<std::shared_ptr<const std::string>>;
   AnswerCache& answers() { return answers_; }
@@ -117,7 +117,7 @@ class Services {
   OversightService oversight_;
   WallService wall_;
   WallFeed wall_feed_;
-  AnswerCache answers_{1024, std::chrono::seconds(1)};  // a topic page is about 22 KB: at most ~22 MB
+  AnswerCache answers_{1024, std::chrono::seconds(5)};  // a topic page is about 22 KB: at most ~22 MB
   std::mutex anchor_mutex_;
   std::int64_t anchored_id_ = -1;
 };

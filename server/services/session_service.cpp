@@ -53,9 +53,24 @@ std::shared_ptr<const Principal> SessionService::resolve(std::string_view token,
     if (!found) return nullptr;
     cache_.put(hash, *found, generation, steady_now);
   }
+  return check(*found, hash, generation, steady_now, now);
+}
 
+std::optional<std::shared_ptr<const Principal>> SessionService::resolve_cached(std::string_view token,
+                                                                               std::chrono::system_clock::time_point now) {
+  if (token.size() != 43) return std::shared_ptr<const Principal>();
+  const auto hash = core::sha256_hex(token);
+  const auto generation = db_.writer().generation();
+  const auto steady_now = std::chrono::steady_clock::now();
+  const auto found = cache_.get(hash, generation, steady_now);
+  if (!found) return std::nullopt;
+  return check(*found, hash, generation, steady_now, now);
+}
+
+std::shared_ptr<const Principal> SessionService::check(const Resolved& session, const std::string& hash,
+                                                       std::uint64_t generation, std::chrono::steady_clock::time_point steady_now,
+                                                       std::chrono::system_clock::time_point now) {
   // The deadlines are checked on every request, cached or not.
-  const auto& session = *found;
   const bool idle_expired = now - session.last_seen > session.idle_timeout;
   const bool absolute_expired = now >= session.principal->session_expires_at;
   if (idle_expired || absolute_expired) {

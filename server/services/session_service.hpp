@@ -44,9 +44,13 @@ class SessionService {
 
   // The principal for a cookie token, or nullptr when unknown, ended or expired. Refreshes
   // last_seen at most once a minute (asynchronously). What the database says of a session is
-  // cached until the next commit (or for a second: see core/generation_cache.hpp), so a signed-in
+  // cached until the next commit (or five seconds: see core/generation_cache.hpp), so a signed-in
   // read costs no SQLite transaction for the session; its deadlines are checked every time.
   std::shared_ptr<const Principal> resolve(std::string_view token, std::chrono::system_clock::time_point now);
+  // The same from the cache alone, never reading the database (for the I/O thread): nullopt when
+  // the cache cannot tell; otherwise what resolve() would answer (nullptr: no valid session).
+  std::optional<std::shared_ptr<const Principal>> resolve_cached(std::string_view token,
+                                                                 std::chrono::system_clock::time_point now);
 
   // Called with the ids of sessions that ended, so live sockets can be closed.
   void on_sessions_ended(std::function<void(const std::vector<std::int64_t>&)> callback) { ended_ = std::move(callback); }
@@ -63,11 +67,15 @@ class SessionService {
     std::chrono::seconds idle_timeout;
   };
   std::optional<Resolved> load(std::string_view token, const std::string& hash);
+  // The deadlines and the last-seen refresh, for a session found (in the cache or the database).
+  std::shared_ptr<const Principal> check(const Resolved& session, const std::string& hash, std::uint64_t generation,
+                                         std::chrono::steady_clock::time_point steady_now,
+                                         std::chrono::system_clock::time_point now);
 
   store::Database& db_;
   core::SessionLimits limits_;
   // Keyed by the token's hash. 4,096 sessions: more people than one server's busiest Wall.
-  core::GenerationCache<Resolved> cache_{4096, std::chrono::seconds(1)};
+  core::GenerationCache<Resolved> cache_{4096, std::chrono::seconds(5)};
   std::function<void(const std::vector<std::int64_t>&)> ended_;
 };
 

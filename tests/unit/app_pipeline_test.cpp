@@ -5,6 +5,7 @@
 #include "http/app.hpp"
 
 #include <gtest/gtest.h>
+#include <future>
 #include <thread>
 #include <nlohmann/json.hpp>
 
@@ -126,4 +127,44 @@ TEST(AppPipeline, FullWorkerPoolAnswers503Inline) {
   EXPECT_EQ(done.load(), 4);
   EXPECT_EQ(statuses[0], 204);
   EXPECT_EQ(statuses[1], 204);
+}
+
+// A route that answers from memory is tried on the calling (I/O) thread first; when it throws
+// NeedsWorker it runs again on the pool, and the client gets exactly one answer either way.
+TEST(AppPipeline, AnswerFromMemoryTriesInlineThenFallsBackToThePool) {
+  core::WorkerPool pool(1, 8);
+  std::atomic<bool> in_memory{false};
+  std::atomic<int> tries{0};
+  http::Router router;
+  router.add(
+      Method::Get, "/api/v1/cached",
+      [&](const http::Request& req, http::Context&) {
+        ++tries;
+        if (req.memory_only && !in_memory) throw http::NeedsWorker{};
+        auto r = http::Response::text(200, req.memory_only ? "memory" : "pool");
+        return r;
+      },
+      {.answer_from_memory = true});
+  http::App app(std::move(router), api::build_middleware(true), nullptr, http::Context{}, &pool, {});
+  auto run = [&] {
+    std::promise<http::Response> answer;
+    int answers = 0;
+    http::Request req;
+    req.method = Method::Get;
+    req.path = "/api/v1/cached";
+    app.dispatch(std::move(req), [&](http::Response r) {
+      ++answers;
+      answer.set_value(std::move(r));
+    });
+    auto r = answer.get_future().get();
+    EXPECT_EQ(answers, 1);
+    expect_security_headers(r);
+    return std::string(r.body_view());
+  };
+  EXPECT_EQ(run(), "pool") << "not in memory: the pool answers";
+  EXPECT_EQ(tries.load(), 2);
+  in_memory = true;
+  EXPECT_EQ(run(), "memory") << "in memory: answered on the calling thread";
+  EXPECT_EQ(tries.load(), 3);
+  pool.stop();
 }
