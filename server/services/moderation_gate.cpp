@@ -222,7 +222,7 @@ GateDecision gate_decide(store::Connection& c, const GateInput& in) {
     if (mode == "pre_moderate_all") {
       d.reasons.emplace_back("pre_moderation");
     } else if (mode == "first_posts" && first_posts > 0 &&
-               store::count_published_by(c, in.author_id, in.network_id) < first_posts) {
+               store::count_published_by(c, in.author_id, in.network_id, first_posts) < first_posts) {
       d.reasons.emplace_back("new_member");
     }
     if (!d.office_open && hold_out_of_hours) {

@@ -61,6 +61,8 @@ struct NotificationRow {
 std::vector<NotificationRow> list_notifications(Connection& c, std::int64_t user_id, std::int64_t before_id, int limit);
 // nullopt when there is none, or its recipient no longer holds an active key to its network.
 std::optional<NotificationRow> find_notification(Connection& c, std::int64_t id);
+// Unread notifications, counted up to kUnreadNotificationsCap (which then means "that many or more").
+inline constexpr std::int64_t kUnreadNotificationsCap = 100;
 std::int64_t count_unread_notifications(Connection& c, std::int64_t user_id);
 // Marks the user's own notifications among `ids` read (others' ids are ignored); returns how many changed.
 std::int64_t mark_notifications_read(Connection& c, std::int64_t user_id, const std::vector<std::int64_t>& ids,

@@ -191,10 +191,11 @@ void move_topic(Connection& c, std::int64_t topic_id, std::int64_t category_id) 
   c.prepare("UPDATE posts SET category_id = ?2 WHERE id = ?1 OR parent_id = ?1").bind(1, topic_id).bind(2, category_id).run();
 }
 
-std::int64_t count_published_by(Connection& c, std::int64_t author_id, std::int64_t network_id) {
+std::int64_t count_published_by(Connection& c, std::int64_t author_id, std::int64_t network_id, std::int64_t at_most) {
   Statement& s = c.prepare(
-      "SELECT count(*) FROM posts WHERE author_id = ?1 AND network_id = ?2 AND published_at IS NOT NULL");
-  s.bind(1, author_id).bind(2, network_id);
+      "SELECT count(*) FROM (SELECT 1 FROM posts WHERE author_id = ?1 AND network_id = ?2 AND published_at IS NOT NULL"
+      " LIMIT ?3)");
+  s.bind(1, author_id).bind(2, network_id).bind(3, at_most);
   const std::int64_t n = s.step() ? s.column_int64(0) : 0;
   s.reset();
   return n;

@@ -71,7 +71,9 @@ void set_topic_flags(Connection& c, std::int64_t topic_id, std::optional<bool> p
 void move_topic(Connection& c, std::int64_t topic_id, std::int64_t category_id);
 
 // How many posts of this author in this network have been published (the gate's "first N").
-std::int64_t count_published_by(Connection& c, std::int64_t author_id, std::int64_t network_id);
+// Counting stops at at_most (the moderation gate only asks "fewer than N?", on every post).
+std::int64_t count_published_by(Connection& c, std::int64_t author_id, std::int64_t network_id,
+                                std::int64_t at_most = INT64_MAX);
 
 // ---- Lists (keyset pages) ---------------------------------------------------------------------
 // Topics of a category, newest activity first, excluding pinned ones; `viewer_id` also sees their

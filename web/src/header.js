@@ -184,7 +184,8 @@ export function installContentNav() {
   onUnreadChange((n) => {
     badge.textContent = n > 99 ? '99+' : String(n);
     badge.hidden = n === 0;
-    badgeText.textContent = n ? ` (${n} unread)` : '';
+    // The server counts up to 100 ("100 or more").
+    badgeText.textContent = n ? ` (${n > 99 ? 'more than 99' : n} unread)` : '';
   });
   onSessionChange((state) => {
     session = state.status === 'signed-in' ? state.session : null;

@@ -29,9 +29,8 @@ db.pragma('synchronous = FULL');
 db.pragma('foreign_keys = ON');
 db.pragma('trusted_schema = OFF');
 db.pragma('secure_delete = ON');
-// better-sqlite3 compiles SQLite with a 16 MB page cache; Harbour's system SQLite uses the default
-// 2 MB (it sets no cache_size). Same as Harbour.
-db.pragma('cache_size = -2000');
+// Harbour sets a 16 MiB page cache on every connection (server/store/connection.cpp); the same here.
+db.pragma('cache_size = -16384');
 if (db.pragma('journal_mode', { simple: true }) !== 'wal' || db.pragma('synchronous', { simple: true }) !== 2) {
   throw new Error('database: journal_mode=WAL and synchronous=FULL could not be set');
 }
