@@ -72,7 +72,7 @@ void add_account_routes(http::Router& router) {
     r.password = body.string("password", 1024);
     r.accepted_guidelines_version = body.integer("accepted_guidelines_version", 0, 1'000'000);
     return signed_in_response(201, ctx.svc().accounts().register_account(r, meta_of(ctx)));
-  });
+  }, {.heavy_cpu = true});
 
   router.add(Method::Post, "/api/v1/invitations/redeem", [](const http::Request& req, http::Context& ctx) {
     JsonBody body(req);
@@ -87,7 +87,7 @@ void add_account_routes(http::Router& router) {
     // Rotation: a session the browser still carried ends now.
     if (ctx.principal) ctx.svc().accounts().sign_out(ctx.principal.get(), meta_of(ctx));
     return signed_in_response(200, signed_in);
-  });
+  }, {.heavy_cpu = true});
 
   router.add(Method::Get, "/api/v1/session", [](const http::Request&, http::Context& ctx) {
     // Signed out is a normal answer here, not an error: pages ask on every load.

@@ -30,7 +30,7 @@ void add_data_routes(http::Router& router) {
     auto r = http::Response::no_content();
     r.headers.add("Set-Cookie", http::session_set_cookie(services::kSessionCookie, "", std::chrono::seconds(0)));
     return r;
-  });
+  }, {.heavy_cpu = true});
 }
 
 }  // namespace harbour::api

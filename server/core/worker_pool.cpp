@@ -1,10 +1,19 @@
 #include "core/worker_pool.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 namespace harbour::core {
 
-WorkerPool::WorkerPool(unsigned threads, std::size_t max_queue) : max_queue_(max_queue) {
+WorkerPool::WorkerPool(unsigned threads, std::size_t max_queue, int nice) : max_queue_(max_queue) {
   threads_.reserve(threads);
-  for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this] { run(); });
+  for (unsigned i = 0; i < threads; ++i) {
+    threads_.emplace_back([this, nice] {
+      // On Linux a thread is a task with its own nice value; failure only costs priority.
+      if (nice > 0) (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), nice);
+      run();
+    });
+  }
 }
 
 WorkerPool::~WorkerPool() { stop(); }

@@ -16,7 +16,9 @@ class WorkerPool {
  public:
   using Task = std::function<void()>;
 
-  WorkerPool(unsigned threads, std::size_t max_queue);
+  // nice > 0 lowers the threads' CPU priority (Linux per-thread nice): for long CPU work that
+  // must yield to the I/O thread and the other workers.
+  WorkerPool(unsigned threads, std::size_t max_queue, int nice = 0);
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;

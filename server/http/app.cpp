@@ -67,8 +67,10 @@ void App::dispatch(Request request, Reply reply) const {
     request.on_io_thread = false;
     request.memory_only = false;
   }
+  core::WorkerPool* pool = pool_;
+  if (match.route && match.route->options.heavy_cpu && options_.heavy_pool != nullptr) pool = options_.heavy_pool;
   auto shared = std::make_shared<std::pair<Request, Reply>>(std::move(request), std::move(reply));
-  const bool queued = pool_->try_post([this, shared] { shared->second(handle(shared->first)); });
+  const bool queued = pool->try_post([this, shared] { shared->second(handle(shared->first)); });
   if (!queued) {
     Response busy = error_response(503, "server_busy", "The server is busy. Please try again in a moment.");
     busy.headers.set("Retry-After", "1");

@@ -14,6 +14,8 @@ namespace harbour::http {
 
 struct AppOptions {
   std::size_t default_body_limit = 64 * 1024;
+  // For RouteOptions::heavy_cpu routes; nullptr: they share the general pool.
+  core::WorkerPool* heavy_pool = nullptr;
 };
 
 class App {

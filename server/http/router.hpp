@@ -23,6 +23,10 @@ struct RouteOptions {
   // to the pool); rerun on the pool when it throws NeedsWorker. GET routes only: the first try
   // must change nothing.
   bool answer_from_memory = false;
+  // Long CPU work (argon2id password checks, tens of ms each): runs on the App's small
+  // low-priority pool, so a burst of sign-ins never holds the general workers or starves the
+  // I/O thread; when that pool's queue is full the answer is 503 at once.
+  bool heavy_cpu = false;
 };
 
 // Thrown (only with Request::memory_only) where an answer would need the database. Deliberately

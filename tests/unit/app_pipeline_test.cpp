@@ -168,3 +168,39 @@ TEST(AppPipeline, AnswerFromMemoryTriesInlineThenFallsBackToThePool) {
   EXPECT_EQ(tries.load(), 3);
   pool.stop();
 }
+
+// Password checks run on their own pool: with every general worker busy, a sign-in still runs,
+// and a burst of sign-ins cannot take the general workers from everyone else.
+TEST(AppPipeline, HeavyCpuRoutesRunOnTheirOwnPool) {
+  core::WorkerPool pool(1, 8);
+  core::WorkerPool heavy(1, 8, 10);
+  std::mutex gate;
+  std::unique_lock hold(gate);
+  http::Router router;
+  router.add(Method::Get, "/api/v1/slow", [&gate](const http::Request&, http::Context&) {
+    std::lock_guard wait(gate);
+    return http::Response::no_content();
+  });
+  router.add(
+      Method::Post, "/api/v1/hash", [](const http::Request&, http::Context&) { return http::Response::text(200, "hashed"); },
+      {.heavy_cpu = true});
+  http::App app(std::move(router), api::build_middleware(true), nullptr, http::Context{}, &pool, {.heavy_pool = &heavy});
+  std::promise<int> slow;
+  http::Request blocked;
+  blocked.method = Method::Get;
+  blocked.path = "/api/v1/slow";
+  app.dispatch(std::move(blocked), [&](http::Response r) { slow.set_value(r.status); });
+
+  std::promise<std::string> hashed;
+  http::Request sign_in;
+  sign_in.method = Method::Post;
+  sign_in.path = "/api/v1/hash";
+  app.dispatch(std::move(sign_in), [&](http::Response r) { hashed.set_value(std::string(r.body_view())); });
+  auto answer = hashed.get_future();
+  ASSERT_EQ(answer.wait_for(std::chrono::seconds(10)), std::future_status::ready) << "not stuck behind the general pool";
+  EXPECT_EQ(answer.get(), "hashed");
+  hold.unlock();
+  EXPECT_EQ(slow.get_future().get(), 204);
+  pool.stop();
+  heavy.stop();
+}
