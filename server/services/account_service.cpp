@@ -214,7 +214,12 @@ SignedIn AccountService::sign_in(std::string_view pseudonym, std::string_view pa
         });
     throw AppError(ErrorKind::Forbidden, "account_suspended", "This account is suspended. Please contact your service.");
   }
-  return run_audited(db_, audit_written_, [&](store::Connection& c) {
+  // Bookkeeping for cached reads: a new session (not cached until first used), the failure
+  // counters (shown by no cached read) and an audit row change nothing a cached answer holds, so
+  // a burst of sign-ins does not empty every cache at each one.
+  return run_audited(
+      db_, audit_written_,
+      [&](store::Connection& c) {
         store::record_signin_success(c, user->id);
         const bool staff = staff_account(c, user->id, user->is_admin);
         SignedIn out{sessions_.create(c, user->id, staff, meta.now), user->id, user->pseudonym, staff};
@@ -223,7 +228,8 @@ SignedIn AccountService::sign_in(std::string_view pseudonym, std::string_view pa
         e.session_hash = session_ref(out.session.token);
         append_audit(c, e, meta.now);
         return out;
-      });
+      },
+      store::Writer::Effect::Bookkeeping);
 }
 
 void AccountService::sign_out(const Principal* who, const RequestMeta& meta) {

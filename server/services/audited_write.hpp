@@ -9,13 +9,15 @@
 
 namespace harbour::services {
 
+// effect: Bookkeeping only when the job changes nothing a cached read shows (store::Writer).
 template <class F>
-auto run_audited(store::Database& db, const std::function<void()>& written, F&& job) {
+auto run_audited(store::Database& db, const std::function<void()>& written, F&& job,
+                 store::Writer::Effect effect = store::Writer::Effect::Visible) {
   if constexpr (std::is_void_v<std::invoke_result_t<F&, store::Connection&>>) {
-    db.writer().run(std::forward<F>(job)).get();
+    db.writer().run(std::forward<F>(job), effect).get();
     if (written) written();
   } else {
-    auto result = db.writer().run(std::forward<F>(job)).get();
+    auto result = db.writer().run(std::forward<F>(job), effect).get();
     if (written) written();
     return result;
   }

@@ -78,7 +78,7 @@ class Writer {
   // the job's exception or the commit's DbError otherwise. Throws like submit() after stop().
   // Do not wait on the future from inside a writer job or Done: that deadlocks.
   template <class F>
-  auto run(F&& f) -> std::future<std::invoke_result_t<F&, Connection&>>;
+  auto run(F&& f, Effect effect = Effect::Visible) -> std::future<std::invoke_result_t<F&, Connection&>>;
 
   // Refuses new jobs, runs everything already queued, joins the thread and closes the
   // connection. Idempotent. Called from a job or Done (the writer thread) it only refuses new
@@ -142,7 +142,7 @@ struct Writer::RunState {
 };
 
 template <class F>
-auto Writer::run(F&& f) -> std::future<std::invoke_result_t<F&, Connection&>> {
+auto Writer::run(F&& f, Effect effect) -> std::future<std::invoke_result_t<F&, Connection&>> {
   using R = std::invoke_result_t<F&, Connection&>;
   using State = RunState<R, std::decay_t<F>>;
   auto state = std::make_shared<State>(std::forward<F>(f));
@@ -163,7 +163,8 @@ auto Writer::run(F&& f) -> std::future<std::invoke_result_t<F&, Connection&>> {
         } else {
           state->promise.set_value(std::move(*state->result));
         }
-      });
+      },
+      effect);
   return future;
 }
 
