@@ -135,6 +135,7 @@ def main():
         return (wall.get(name, {}).get("memory") or {}).get("kib_per_idle_socket")
 
     big = next((k[len("harbour-"):] for k in wall if k.startswith("harbour-") and k.endswith("-10ps")), None)
+    big_n = big[: -len("-10ps")] if big else None
     if wall:
         md.append("## The Wall: fan-out over wss (C++ client, tests/bench/ws_fanout.cpp)\n")
         for name, label in (("harbour-1k-steps", "Harbour"), ("ws-1k-steps", "ws (Node)")):
@@ -155,7 +156,7 @@ def main():
                                       "ratio": ratio(hc.get("deliveries_per_s"), wc.get("deliveries_per_s"))}
         if big:
             hb, wb = wall.get(f"harbour-{big}") or {}, wall.get(f"ws-{big}") or {}
-            out["wall"]["big"] = {"receivers": big, "harbour": hb.get("delivery"), "ws": wb.get("delivery")}
+            out["wall"]["big"] = {"receivers": big_n, "harbour": hb.get("delivery"), "ws": wb.get("delivery")}
         out["wall"]["idle_kib"] = {k: idle_kib(k) for k in wall}
 
     # --- Targets
@@ -217,7 +218,7 @@ def main():
             md.append(f"| {t['target']} | {t['measured']} | {t['required']} | {'yes' if t['met'] else '**no**'}{(' (' + t['note'] + ')') if t['note'] else ''} |")
         md.append("")
     if big:
-        md.append(f"Wall with {big} receivers at 10 broadcasts/s:\n")
+        md.append(f"Wall with {big_n} receivers at 10 broadcasts/s:\n")
         md.append("| server | delivered | ratio | p50 / p99 / max ms | KiB per idle connection |")
         md.append("|---|---:|---:|---:|---:|")
         for k, label in ((f"harbour-{big}", "Harbour"), (f"ws-{big}", "ws (Node)")):

@@ -31,7 +31,7 @@
 #   BENCH_PARTS="http post signin wall micro"   which loads to run
 #   BENCH_DURATION=10s   measured time of each wrk load     BENCH_WARMUP=2s  warm-up before each
 #   BENCH_PACED_RATE=3000  requests a second of the paced load (64 connections)
-#   BENCH_WALL_STEPS=50,100,200,300,400,600,800,1000,1400,2000   broadcast rates (1,000 receivers)
+#   BENCH_WALL_STEPS=50,100,150,200,225,250,275,300,350,400,500   broadcast rates (1,000 receivers)
 #   BENCH_WALL_STEP_SECONDS=6   time per step      BENCH_WALL_BIG=10000  receivers of the big run
 #   BENCH_SERVER_CPU=0  BENCH_CLIENT_CPU=1   BENCH_WAIT_IDLE=0 (wait up to N s for a quiet machine)
 #   BENCH_SKIP_SETUP=1  install nothing, build nothing (binaries from build/release as they are)
@@ -48,7 +48,7 @@ want() { [[ "$parts" == *" $1 "* ]]; }
 duration_s="$(to_seconds "${BENCH_DURATION:-10s}")" || die "BENCH_DURATION must look like 10, 10s or 1m"
 warmup_s="$(to_seconds "${BENCH_WARMUP:-2s}")" || die "BENCH_WARMUP must look like 2, 2s or 0"
 paced_rate="${BENCH_PACED_RATE:-3000}"
-wall_steps="${BENCH_WALL_STEPS:-50,100,200,300,400,600,800,1000,1400,2000}"
+wall_steps="${BENCH_WALL_STEPS:-50,100,150,200,225,250,275,300,350,400,500}"
 wall_step_s="${BENCH_WALL_STEP_SECONDS:-6}"
 wall_big="${BENCH_WALL_BIG:-10000}"
 server_cpu="${BENCH_SERVER_CPU:-0}"
@@ -342,9 +342,9 @@ if want wall; then
     load_pid=""
     [ "$rc" -le 1 ] || die "harbour_ws_fanout ($name) failed (exit $rc): $(tail -n 5 "$work/wall-$name.out")"
   }
-  fanout "harbour-1k-steps" harbour 1000 --step-rates "$wall_steps" --step-duration "$wall_step_s"
+  fanout "harbour-1k-steps" harbour 1000 --step-rates "$wall_steps" --step-duration "$wall_step_s" --name-prefix Stepping
   fanout "ws-1k-steps" ws 1000 --step-rates "$wall_steps" --step-duration "$wall_step_s"
-  fanout "harbour-${wall_big}-10ps" harbour "$wall_big" --rate 10 --duration 20
+  fanout "harbour-${wall_big}-10ps" harbour "$wall_big" --rate 10 --duration 20 --name-prefix Crowd
   fanout "ws-${wall_big}-10ps" ws "$wall_big" --rate 10 --duration 20
 fi
 stop_process "$harbour_pid" harbour; harbour_pid=""

@@ -171,6 +171,7 @@ struct Options {
   std::string office_hours = "all-week";  // all-week | keep
   std::string post_as = "member";  // member | admin
   std::string label;
+  std::string name_prefix = "Fanout";  // of the accounts it makes: runs on one database need their own
   std::string json_out;
   std::string md_out;
   std::string save_frame;          // write the first of our wall_message frames received here
@@ -197,7 +198,7 @@ struct Options {
                "  [--slo-p99-ms 100] [--slo-delivery 0.99] [--slo-posted 0.9]\n"
                "  [--hard-timeout 900]\n"
                "  [--no-wall] [--no-policy] [--office-hours all-week|keep] [--post-as member|admin]\n"
-               "  [--label TEXT] [--json FILE] [--md FILE] [--save-frame FILE]\n",
+               "  [--label TEXT] [--name-prefix TEXT] [--json FILE] [--md FILE] [--save-frame FILE]\n",
                why.c_str());
   std::exit(2);
 }
@@ -244,6 +245,7 @@ Options parse_options(int argc, char** argv) {
     else if (a == "--office-hours") o.office_hours = value();
     else if (a == "--post-as") o.post_as = value();
     else if (a == "--label") o.label = value();
+    else if (a == "--name-prefix") o.name_prefix = value();
     else if (a == "--json") o.json_out = value();
     else if (a == "--md") o.md_out = value();
     else if (a == "--save-frame") o.save_frame = value();
@@ -940,10 +942,10 @@ struct Run {
     if (!o.ws_peer()) {
       Setup setup(ex, ctx, o);
       say("creating " + std::to_string(o.accounts) + " member accounts" + (need_admin() ? " and an admin" : ""));
-      const std::string member_role = "member", admin_role = "admin", admin_name = "Fanout Kestrel";
+      const std::string member_role = "member", admin_role = "admin", admin_name = o.name_prefix + " Kestrel";
       const std::string get = "GET", put = "PUT";
       for (std::size_t i = 0; i < o.accounts; ++i) {
-        const std::string name = "Fanout Reader " + letters_name(i);
+        const std::string name = o.name_prefix + " Reader " + letters_name(i);
         Account a = co_await setup.join(member_role, name);
         members.push_back(a);
       }
