@@ -45,23 +45,34 @@ void Hub::unsubscribe_all(const Subscriber* subscriber) {
   }
 }
 
-std::size_t Hub::publish(const std::string& topic, const Payload& event) {
+std::vector<std::shared_ptr<Subscriber>> Hub::live_subscribers(const std::string& topic) {
   std::vector<std::shared_ptr<Subscriber>> live;
-  {
-    std::lock_guard lock(mutex_);
-    auto it = topics_.find(topic);
-    if (it == topics_.end()) return 0;
-    live.reserve(it->second.size());
-    // Drop entries whose subscriber is gone while we hold the lock anyway.
-    std::erase_if(it->second, [&](const Entry& e) {
-      auto strong = e.ref.lock();
-      if (!strong) return true;
-      live.push_back(std::move(strong));
-      return false;
-    });
-    if (it->second.empty()) topics_.erase(it);
-  }
+  std::lock_guard lock(mutex_);
+  auto it = topics_.find(topic);
+  if (it == topics_.end()) return live;
+  live.reserve(it->second.size());
+  // Drop entries whose subscriber is gone while we hold the lock anyway.
+  std::erase_if(it->second, [&](const Entry& e) {
+    auto strong = e.ref.lock();
+    if (!strong) return true;
+    live.push_back(std::move(strong));
+    return false;
+  });
+  if (it->second.empty()) topics_.erase(it);
+  return live;
+}
+
+std::size_t Hub::publish(const std::string& topic, const Payload& event) {
+  const auto live = live_subscribers(topic);
   for (const auto& s : live) s->deliver(event);
+  return live.size();
+}
+
+std::size_t Hub::publish_all(const std::string& topic, const std::vector<Payload>& events) {
+  if (events.empty()) return 0;
+  if (events.size() == 1) return publish(topic, events.front());
+  const auto live = live_subscribers(topic);
+  for (const auto& s : live) s->deliver_all(events);
   return live.size();
 }
 

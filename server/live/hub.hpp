@@ -20,6 +20,11 @@ class Subscriber {
  public:
   virtual ~Subscriber() = default;
   virtual void deliver(const Payload& event) = 0;
+  // Several events at once, in order (a busy Wall's feed publishes what piled up together): a
+  // socket can then send them in one write. Same rules as deliver().
+  virtual void deliver_all(const std::vector<Payload>& events) {
+    for (const auto& e : events) deliver(e);
+  }
   // The subscriber must go away (its session ended, its account was suspended): close with
   // `code`. Same threading rules as deliver().
   virtual void end(int code, const std::string& reason) = 0;
@@ -37,6 +42,8 @@ class Hub {
   // Delivers to the topic's live subscribers; returns how many it reached. Subscribers are
   // snapshotted under the lock and called outside it, so a slow deliver() never blocks others.
   std::size_t publish(const std::string& topic, const Payload& event);
+  // The same for several events, delivered to each subscriber together and in order.
+  std::size_t publish_all(const std::string& topic, const std::vector<Payload>& events);
 
   // Ends every subscriber of the topic (e.g. "session:42") and forgets the topic.
   std::size_t end_topic(const std::string& topic, int code, const std::string& reason);
@@ -52,6 +59,7 @@ class Hub {
     std::weak_ptr<Subscriber> ref;
     std::int64_t owner = 0;
   };
+  std::vector<std::shared_ptr<Subscriber>> live_subscribers(const std::string& topic);
   mutable std::mutex mutex_;
   std::unordered_map<std::string, std::vector<Entry>> topics_;
 };

@@ -94,14 +94,21 @@ class WsSession : public live::Subscriber, public Closable, public std::enable_s
   // Any thread. Must not block and must not call into the hub. Events wait in a small inbox and
   // one posted drain takes all of them: when the I/O thread falls behind a busy Wall, a socket's
   // events arrive together and leave in one write, so the cost per event falls as the load rises.
-  void deliver(const live::Payload& event) override {
+  void deliver(const live::Payload& event) override { to_inbox(&event, &event + 1); }
+  void deliver_all(const std::vector<live::Payload>& events) override {
+    to_inbox(events.data(), events.data() + events.size());
+  }
+
+  void to_inbox(const live::Payload* first, const live::Payload* last) {
     {
       std::lock_guard lock(inbox_mutex_);
-      if (inbox_.size() >= ctx_.config.limits.ws_queue_frames) {
-        inbox_overflowed_ = true;  // the drain closes the socket: it is too far behind
-        return;
+      for (const auto* event = first; event != last; ++event) {
+        if (inbox_.size() >= ctx_.config.limits.ws_queue_frames) {
+          inbox_overflowed_ = true;  // the drain closes the socket: it is too far behind
+          break;
+        }
+        inbox_.push_back(*event);
       }
-      inbox_.push_back(event);
       if (drain_posted_) return;
       drain_posted_ = true;
     }

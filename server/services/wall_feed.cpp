@@ -104,8 +104,16 @@ void WallFeed::publish_pending() {
         out.push_back(std::move(o));
       }
     });
-    for (const auto& o : out) {
-      for (const auto& topic : o.topics) hub_.publish(topic, o.payload);
+    // Runs of events for the same topics go out together (Hub::publish_all), so a socket gets
+    // what piled up in one write; runs keep the id order every socket sees.
+    for (std::size_t i = 0; i < out.size();) {
+      std::size_t end = i + 1;
+      while (end < out.size() && out[end].topics == out[i].topics) ++end;
+      std::vector<live::Payload> run;
+      run.reserve(end - i);
+      for (std::size_t k = i; k < end; ++k) run.push_back(out[k].payload);
+      for (const auto& topic : out[i].topics) hub_.publish_all(topic, run);
+      i = end;
     }
     if (newest == last_published_) return;
     last_published_ = newest;

@@ -28,6 +28,29 @@ TEST(Hub, PublishReachesOnlySubscribersOfTheTopic) {
   EXPECT_TRUE(b->got.empty());
 }
 
+// Several events at once reach each subscriber together, in order: one deliver_all call for a
+// subscriber that batches, one deliver per event for one that does not.
+TEST(Hub, PublishAllDeliversEveryEventInOrderAndTogether) {
+  struct Batcher : Recorder {
+    int calls = 0;
+    void deliver_all(const std::vector<Payload>& events) override {
+      ++calls;
+      for (const auto& e : events) got.push_back(*e);
+    }
+  };
+  Hub hub;
+  auto batcher = std::make_shared<Batcher>();
+  auto plain = std::make_shared<Recorder>();
+  hub.subscribe("wall:1", batcher);
+  hub.subscribe("wall:1", plain);
+  const std::vector<Payload> events{make_payload("a"), make_payload("b"), make_payload("c")};
+  EXPECT_EQ(hub.publish_all("wall:1", events), 2u);
+  EXPECT_EQ(batcher->got, (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(batcher->calls, 1);
+  EXPECT_EQ(plain->got, (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(hub.publish_all("wall:2", events), 0u) << "nobody listens there";
+}
+
 TEST(Hub, EventIsSerialisedOnceAndShared) {
   Hub hub;
   struct Keeper : Subscriber {
