@@ -147,7 +147,7 @@ def main():
             md.append("|---:|---:|---:|---:|---:|---:|---|")
             for s in st:
                 lat = s.get("latency_ms") or {}
-                md.append(f"| {fmt(s.get('rate_target_per_s'))} | {fmt(s.get('posted_per_s'), 1)} | {fmt(s.get('delivered_per_s'))} | "
+                md.append(f"| {fmt(s.get('rate_target_per_s'))}{' (warm-up)' if s.get('warmup') else ''} | {fmt(s.get('posted_per_s'), 1)} | {fmt(s.get('delivered_per_s'))} | "
                           f"{fmt(100 * (s.get('delivered_ratio') or 0), 2)} % | {fmt(lat.get('p50'), 1)} / {fmt(lat.get('p99'), 1)} / {fmt(lat.get('max'), 1)} | "
                           f"{fmt(s.get('server_cpu_us_per_delivery'), 2)} | {'met' if s.get('slo_met') else 'missed: ' + ', '.join(map(str, s.get('slo_failures') or []))} |")
             md.append("")

@@ -342,8 +342,10 @@ if want wall; then
     load_pid=""
     [ "$rc" -le 1 ] || die "harbour_ws_fanout ($name) failed (exit $rc): $(tail -n 5 "$work/wall-$name.out")"
   }
-  fanout "harbour-1k-steps" harbour 1000 --step-rates "$wall_steps" --step-duration "$wall_step_s" --name-prefix Stepping
-  fanout "ws-1k-steps" ws 1000 --step-rates "$wall_steps" --step-duration "$wall_step_s"
+  # The first step (at the first rate) warms each server up and is not counted.
+  warm="${wall_steps%%,*}"
+  fanout "harbour-1k-steps" harbour 1000 --step-rates "$warm,$wall_steps" --warmup-steps 1 --step-duration "$wall_step_s" --name-prefix Stepping
+  fanout "ws-1k-steps" ws 1000 --step-rates "$warm,$wall_steps" --warmup-steps 1 --step-duration "$wall_step_s"
   fanout "harbour-${wall_big}-10ps" harbour "$wall_big" --rate 10 --duration 20 --name-prefix Crowd
   fanout "ws-${wall_big}-10ps" ws "$wall_big" --rate 10 --duration 20
 fi

@@ -177,6 +177,7 @@ struct Options {
   std::string save_frame;          // write the first of our wall_message frames received here
   // Rate stepping (--step-rates): empty = one --rate for --duration.
   std::vector<double> step_rates;
+  std::size_t warmup_steps = 0;  // the first N steps warm the server up: reported, never the capacity
   double step_duration_s = 8.0;
   double step_drain_s = 1.0;       // a step's drain ends once none of its deliveries came for this long
   double step_drain_max_s = 5.0;   // ... or this long after its last post
@@ -194,7 +195,7 @@ struct Options {
                "  [--target harbour|ws] [--host 127.0.0.1] [--network default] [--clients 1000] [--accounts 8] [--posters 0]\n"
                "  [--io-threads 1] [--rate 10] [--duration 20] [--body-chars 160] [--connect-concurrency 256]\n"
                "  [--connect-timeout 15] [--connect-phase 0] [--settle 3] [--drain 10] [--drain-max 120]\n"
-               "  [--step-rates R1,R2,...] [--step-duration 8] [--step-drain 1] [--step-drain-max 5]\n"
+               "  [--step-rates R1,R2,...] [--warmup-steps 0] [--step-duration 8] [--step-drain 1] [--step-drain-max 5]\n"
                "  [--slo-p99-ms 100] [--slo-delivery 0.99] [--slo-posted 0.9]\n"
                "  [--hard-timeout 900]\n"
                "  [--no-wall] [--no-policy] [--office-hours all-week|keep] [--post-as member|admin]\n"
@@ -256,6 +257,7 @@ Options parse_options(int argc, char** argv) {
       o.step_rates = std::move(*rates);
     }
     else if (a == "--step-duration") o.step_duration_s = number(0.5, 3600);
+    else if (a == "--warmup-steps") o.warmup_steps = static_cast<std::size_t>(number(0, 100));
     else if (a == "--step-drain") o.step_drain_s = number(0.05, 600);
     else if (a == "--step-drain-max") o.step_drain_max_s = number(0.1, 3600);
     else if (a == "--slo-p99-ms") o.slo.p99_ms = number(0.001, 3.6e6);
@@ -1032,6 +1034,12 @@ struct Run {
       post_start = mono_us();
       for (std::size_t k = 0; k < o.step_rates.size(); ++k) {
         const bool go_on = co_await run_step(ex, k, connected);
+        // A warm-up step (the server's first load: JIT, caches, allocator) never stops the run.
+        if (k < o.warmup_steps) {
+          steps.back().warmup = true;
+          if (step_stop == "slo") step_stop = "completed";
+          continue;
+        }
         if (!go_on) break;
       }
       post_end = mono_us();

@@ -119,6 +119,7 @@ json step_json(const StepResult& s) {
   const double ideal = s.posted_per_s * static_cast<double>(s.sockets);
   const double delivered_per_s = s.window_s > 0 ? static_cast<double>(s.delivered_in_window) / s.window_s : 0.0;
   json j = {{"step", s.index},
+            {"warmup", s.warmup},
             {"rate_target_per_s", s.rate},
             {"duration_s", s.duration_s},
             {"sockets", s.sockets},
@@ -160,6 +161,7 @@ json capacity_json(const std::vector<StepResult>& steps, const Slo& slo, const s
   const StepResult* best = nullptr;
   const StepResult* failing = nullptr;
   for (const auto& s : steps) {
+    if (s.warmup) continue;
     if (s.met && (!best || s.rate > best->rate)) best = &s;
     if (!s.met && !failing) failing = &s;
   }

@@ -63,6 +63,7 @@ struct StepResult {
   json post_latency_ms = json::object();
   double delivered_ratio = 0;
   bool met = false;
+  bool warmup = false;  // --warmup-steps: not counted for the capacity, never stops the run
   std::vector<std::string> failures;
 };
 
