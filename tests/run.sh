@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, from nothing: installs what it needs (deploy/setup.sh --test), builds with
 # warnings as errors, runs unit and integration tests (ctest), then the browser tests (Playwright +
-# axe-core in Debian's chromium). Talks only to 127.0.0.1. Exit code 0 only if everything passed.
+# axe-core in Debian's chromium); the benchmark tools are built and the seeding tool checked.
+# Talks only to 127.0.0.1. Exit code 0 only if everything passed.
 #   bash tests/run.sh            everything
 #   HARBOUR_PRESET=debug bash tests/run.sh    another CMake preset (default: ci)
 #   HARBOUR_SANITIZERS=0 bash tests/run.sh    skip the ASan/UBSan pass (it doubles the build time)
@@ -13,6 +14,12 @@ bash deploy/setup.sh --test --preset="$preset"
 
 echo "== unit and integration tests (ctest, preset $preset)"
 ctest --preset "$preset" --timeout 120 -j2
+
+# The benchmark tools are not in the default build (tests/bench/run.sh builds and runs them): built
+# here with warnings as errors so they cannot rot, and the seeding tool checked end to end.
+echo "== benchmark tools (build; the seed against the real server)"
+cmake --build --preset "$preset" --target harbour_bench_seed harbour_micro harbour_ws_fanout
+bash tests/bench/seed/check.sh "build/$preset"
 
 if [ "${HARBOUR_SANITIZERS:-1}" = 1 ]; then
   echo "== unit and integration tests under AddressSanitizer + UBSan (clang-14)"
