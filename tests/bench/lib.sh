@@ -1,6 +1,5 @@
-# Shared by the benchmark scripts in tests/bench (sourced, not run): messages, free ports,
-# stopping processes, health polling, CPU accounting. Needs $work (a temporary folder) for
-# nothing here; callers keep their own state.
+# Shared by the benchmark scripts in tests/bench (run.sh, ws_run.sh; sourced, not run): messages,
+# free ports, stopping processes, health polling, CPU accounting. Callers keep their own state.
 
 say() { printf 'bench: %s\n' "$*" >&2; }
 die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
@@ -101,14 +100,11 @@ proc_ticks() {  # pid... -> utime+stime summed over the processes (all their thr
   done
   echo "$total"
 }
-rss_kib() {  # pid -> VmRSS in KiB
-  awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0
-}
 
-# Waits up to N seconds (BENCH_WAIT_IDLE) for the machine to be quiet: under 15 % of one CPU busy
-# over a second, so a compile elsewhere does not skew a run.
+# Waits up to N seconds (the argument, else BENCH_WAIT_IDLE; 0: not at all) for the machine to be
+# quiet: under 15 % of one CPU busy over a second, so a compile elsewhere does not skew a run.
 wait_idle() {
-  local limit="${BENCH_WAIT_IDLE:-0}" waited=0 b0 b1 busy
+  local limit="${1:-${BENCH_WAIT_IDLE:-0}}" waited=0 b0 b1 busy
   [ "$limit" -gt 0 ] || return 0
   while :; do
     b0="$(machine_ticks)"; sleep 1; b1="$(machine_ticks)"

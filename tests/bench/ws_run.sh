@@ -54,18 +54,13 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$repo"
 
+# shellcheck source=tests/bench/lib.sh
+. "$repo/tests/bench/lib.sh"  # free ports, stopping processes, health polling, wait_idle
 say() { printf 'ws-bench: %s\n' "$*" >&2; }
 die() { printf 'ws-bench: error: %s\n' "$*" >&2; exit 1; }
 
 # ---------------------------------------------------------------------------------------------
 # Settings
-to_seconds() {  # "10" | "10s" | "2m" -> seconds
-  local v="$1"
-  if [[ "$v" =~ ^([0-9]+)s?$ ]]; then echo "${BASH_REMATCH[1]}"
-  elif [[ "$v" =~ ^([0-9]+)m$ ]]; then echo $(( BASH_REMATCH[1] * 60 ))
-  else return 1
-  fi
-}
 is_count() { [[ "$1" =~ ^[1-9][0-9]*$ ]]; }
 
 clients_list="${WS_CLIENTS:-1000 10000}"
@@ -136,22 +131,6 @@ work="$(mktemp -d -t harbour-ws-bench.XXXXXX)"
 harbour_pid=""
 tool_pid=""
 
-stop_process() {  # pid name: SIGTERM, wait up to 20 s, then SIGKILL
-  local pid="$1" name="$2" i
-  [ -n "$pid" ] || return 0
-  kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 200; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    say "$name (pid $pid) did not stop within 20 s; killing it"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null || true
-}
-
 # shellcheck disable=SC2317  # run by the EXIT trap
 cleanup() {
   local rc=$?
@@ -168,47 +147,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-used_ports() {
-  local hex
-  awk 'FNR > 1 { n = split($2, a, ":"); print a[n] }' /proc/net/tcp /proc/net/tcp6 2>/dev/null |
-    while read -r hex; do printf '%d\n' "0x$hex"; done
-}
-free_port() {  # a port in 20000-31999 (below the ephemeral range) that no socket uses
-  local used port i
-  used=" $(used_ports | tr '\n' ' ') "
-  for ((i = 0; i < 500; i++)); do
-    port=$(( 20000 + RANDOM % 12000 ))
-    case "$used" in *" $port "*) continue ;; esac
-    echo "$port"; return 0
-  done
-  return 1
-}
-
-wait_healthy() {  # url pid: poll until 200, at most 30 s
-  local url="$1" pid="$2" i code=""
-  for ((i = 0; i < 300; i++)); do
-    kill -0 "$pid" 2>/dev/null || die "Harbour exited during start-up"
-    code="$(curl -sk --max-time 1 -o /dev/null -w '%{http_code}' "$url" || true)"
-    [ "$code" = 200 ] && return 0
-    sleep 0.1
-  done
-  die "Harbour did not answer $url with 200 within 30 s (last status: ${code:-none})"
-}
-
-clk_tck="$(getconf CLK_TCK 2>/dev/null || echo 100)"
-machine_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8; exit }' /proc/stat; }
-wait_idle() {  # WS_WAIT_IDLE=N: wait up to N s for less than 15 % of one CPU busy
-  local limit="${WS_WAIT_IDLE:-0}" waited=0 b0 b1 busy
-  [ "$limit" -gt 0 ] || return 0
-  while :; do
-    b0="$(machine_busy)"; sleep 1; b1="$(machine_busy)"
-    busy=$(( (b1 - b0) * 100 / clk_tck ))
-    [ "$busy" -lt 15 ] && return 0
-    waited=$(( waited + 1 ))
-    if [ "$waited" -ge "$limit" ]; then say "warning: the machine is still busy (${busy}% of one CPU); measuring anyway"; return 0; fi
-  done
-}
 
 # The Wall's rate limits exist once the Wall does; a key the binary does not know stops it.
 config_keys="$("$harbour_bin" config 2>/dev/null || true)"
@@ -261,8 +199,8 @@ for n in $clients_list; do
   $(pin "$server_cpu") "$harbour_bin" serve --config "$run/harbour.toml" --data-dir "$run/data" \
     --listen "127.0.0.1:$port" --web-root "$run/web" >"$run/harbour.out" 2>"$run/harbour.log" </dev/null &
   harbour_pid=$!
-  wait_healthy "https://127.0.0.1:$port/healthz" "$harbour_pid"
-  wait_idle
+  wait_healthy "https://127.0.0.1:$port/healthz" "$harbour_pid" Harbour
+  wait_idle "${WS_WAIT_IDLE:-0}"
 
   args=(--port "$port" --ca "$run/data/tls/cert.pem" --server-pid "$harbour_pid" --harbour "$harbour_bin"
         --data-dir "$run/data" --clients "$n" --accounts "$accounts" --posters "$posters" --post-as "$post_as"
