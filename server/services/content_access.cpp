@@ -47,7 +47,7 @@ void require_community_reader(const Principal* who, std::int64_t network_id) {
 
 bool may_read_place(store::Connection& c, const Principal* who, const store::PostRow& post) {
   if (post.category_id) {
-    const auto category = store::find_category(c, *post.category_id);
+    const auto category = store::find_category_rules(c, *post.category_id);
     return category && may_read_category(who, post.network_id, category->read_mask);
   }
   return can(who, Capability::ReadCommunity, post.network_id) || is_network_staff(who, post.network_id);

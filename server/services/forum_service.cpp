@@ -217,7 +217,7 @@ TopicThread ForumService::topic(const Principal* who, std::int64_t topic_id, std
     const bool staff = is_network_staff(who, row.network_id);
     TopicThread t;
     t.category_id = row.category_id.value_or(0);
-    if (const auto category = store::find_category(c, t.category_id)) t.category_name = category->name;
+    if (const auto category = store::find_category_rules(c, t.category_id)) t.category_name = category->name;
     auto replies = store::list_children(c, topic_id, who->user_id, staff, after_reply_id, kReplyPageSize);
     if (static_cast<int>(replies.size()) == kReplyPageSize) t.next_after = replies.back().id;
     t.replies = build_post_views(c, who, std::move(replies));
@@ -240,7 +240,7 @@ CreatedPost ForumService::create_topic(const Principal* who, const RequestMeta& 
   post.category_id = category_id;
   const auto now = core::format_utc_ms(meta.now);
   return commit_post_write(db_, {notifications_, cases_}, who, [&](store::Connection& c) {
-    const auto category = store::find_category(c, category_id);
+    const auto category = store::find_category_rules(c, category_id);
     if (!category) throw category_not_found();
     require_reader_of_found(who, category->network_id, category_not_found());
     if (!may_read_category(who, category->network_id, category->read_mask)) throw category_not_found();
@@ -274,7 +274,7 @@ CreatedPost ForumService::create_reply(const Principal* who, const RequestMeta& 
     if (topic.locked && !staff) {
       throw AppError(ErrorKind::Conflict, "topic_locked", "This topic is closed to new replies.");
     }
-    const auto category = store::find_category(c, topic.category_id.value_or(0));
+    const auto category = store::find_category_rules(c, topic.category_id.value_or(0));
     if (!category || !may_post_category(who, topic.network_id, category->post_mask)) {
       throw AppError(ErrorKind::Forbidden, "not_allowed", "This space is for reading only.");
     }
@@ -330,7 +330,7 @@ PostView ForumService::change_topic(const Principal* who, const RequestMeta& met
       audit("topic.lock", {{"locked", *change.locked}});
     }
     if (change.category_id && *change.category_id != topic->category_id.value_or(0)) {
-      const auto target = store::find_category(c, *change.category_id);
+      const auto target = store::find_category_rules(c, *change.category_id);
       if (!target || target->network_id != topic->network_id) {
         throw AppError(ErrorKind::BadRequest, "invalid_category", "Choose a space of the same network.");
       }

@@ -59,7 +59,7 @@ bool may_read(store::Connection& c, std::int64_t user_id, const store::PostRow& 
     if (!role) return false;
     if (is_staff(*role)) return true;
     if (post.category_id) {
-      const auto category = store::find_category(c, *post.category_id);
+      const auto category = store::find_category_rules(c, *post.category_id);
       return category && (category->read_mask & role_bit(*role)) != 0;
     }
     return *role != Role::Carer;

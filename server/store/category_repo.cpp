@@ -44,6 +44,14 @@ std::optional<CategoryRow> find_category(Connection& c, std::int64_t id) {
   return one(c.prepare(CATEGORY_SELECT " WHERE c.id = ?1").bind(1, id));
 }
 
+std::optional<CategoryRules> find_category_rules(Connection& c, std::int64_t id) {
+  Statement& s = c.prepare("SELECT id, network_id, name, read_mask, post_mask FROM categories WHERE id = ?1").bind(1, id);
+  std::optional<CategoryRules> rules;
+  if (s.step()) rules = CategoryRules{s.column_int64(0), s.column_int64(1), s.column_text(2), s.column_int64(3), s.column_int64(4)};
+  s.reset();
+  return rules;
+}
+
 std::optional<CategoryRow> find_category_by_name(Connection& c, std::int64_t network_id, std::string_view name) {
   return one(c.prepare(CATEGORY_SELECT " WHERE c.network_id = ?1 AND c.name = ?2").bind(1, network_id).bind(2, name));
 }

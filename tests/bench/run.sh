@@ -34,8 +34,9 @@
 #   BENCH_WALL_STEPS=50,100,150,200,225,250,275,300,350,400,500   broadcast rates (1,000 receivers)
 #   BENCH_WALL_STEP_SECONDS=6   time per step      BENCH_WALL_BIG=10000  receivers of the big run
 #   BENCH_SERVER_CPU=0  BENCH_CLIENT_CPU=1   BENCH_WAIT_IDLE=0 (wait up to N s for a quiet machine)
-#   BENCH_SKIP_SETUP=1  install nothing, build nothing (binaries from build/release as they are)
+#   BENCH_SKIP_SETUP=1  install nothing, build nothing (binaries from $BENCH_BUILD as they are)
 #   BENCH_KEEP=1        keep the temporary folder (logs, configs, raw outputs)
+#   BENCH_BUILD=build/release   the release build folder to build and run
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -53,7 +54,7 @@ wall_step_s="${BENCH_WALL_STEP_SECONDS:-6}"
 wall_big="${BENCH_WALL_BIG:-10000}"
 server_cpu="${BENCH_SERVER_CPU:-0}"
 client_cpu="${BENCH_CLIENT_CPU:-1}"
-build="$repo/build/release"
+build="${BENCH_BUILD:-$repo/build/release}"
 harbour_bin="$build/harbour"
 seed_bin="$build/tests/bench/seed/harbour_bench_seed"
 fanout_bin="$build/tests/bench/harbour_ws_fanout"
@@ -85,9 +86,9 @@ if [ "${BENCH_SKIP_SETUP:-0}" != 1 ]; then
   fi
   say "installing the Node peers (npm ci in tests/bench/peers; better-sqlite3 builds from source)"
   (cd "$peers" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-  [ -f "$build/CMakeCache.txt" ] || cmake --preset release >/dev/null
+  [ -f "$build/CMakeCache.txt" ] || cmake --preset release -B "$build" >/dev/null
   say "building the release binary and the bench tools"
-  cmake --build --preset release --target harbour harbour_bench_seed harbour_ws_fanout harbour_micro >/dev/null
+  cmake --build "$build" --target harbour harbour_bench_seed harbour_ws_fanout harbour_micro >/dev/null
   if [ ! -f web/dist/index.html ]; then (cd web && npm run --silent build); fi
 fi
 for bin in "$harbour_bin" "$seed_bin" "$fanout_bin"; do [ -x "$bin" ] || die "missing $bin (run without BENCH_SKIP_SETUP)"; done
