@@ -192,6 +192,7 @@ Connection::Connection(Connection&& other) noexcept
     : db_(std::exchange(other.db_, nullptr)),
       mode_(other.mode_),
       busy_timeout_(other.busy_timeout_),
+      search_updates_(std::exchange(other.search_updates_, nullptr)),
       statements_(std::move(other.statements_)) {}
 
 Connection& Connection::operator=(Connection&& other) noexcept {
@@ -200,6 +201,7 @@ Connection& Connection::operator=(Connection&& other) noexcept {
     db_ = std::exchange(other.db_, nullptr);
     mode_ = other.mode_;
     busy_timeout_ = other.busy_timeout_;
+    search_updates_ = std::exchange(other.search_updates_, nullptr);
     statements_ = std::move(other.statements_);
   }
   return *this;

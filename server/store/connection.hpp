@@ -19,6 +19,8 @@ struct sqlite3_stmt;
 
 namespace harbour::store {
 
+class SearchUpdates;
+
 // RAII over a prepared statement. Bind indexes start at 1 (?1, ?2 ...), column indexes at 0.
 // Every failure throws DbError.
 class Statement {
@@ -106,6 +108,10 @@ class Connection {
   // For the online backup API and the like; the Connection still owns it.
   sqlite3* handle() const noexcept { return db_; }
 
+  // Where full-text index changes wait (the writer's current job); null: they apply at once.
+  SearchUpdates* search_updates() const noexcept { return search_updates_; }
+  void hold_search_updates(SearchUpdates* updates) noexcept { search_updates_ = updates; }
+
   void close() noexcept;
 
  private:
@@ -116,6 +122,7 @@ class Connection {
   sqlite3* db_;
   Mode mode_;
   std::chrono::milliseconds busy_timeout_;
+  SearchUpdates* search_updates_ = nullptr;
   // Keys view the literal's text, which lives for the whole program. unique_ptr keeps the
   // Statement& handed out stable across rehashing.
   std::unordered_map<std::string_view, std::unique_ptr<Statement>> statements_;

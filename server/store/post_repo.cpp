@@ -1,6 +1,7 @@
 #include "store/post_repo.hpp"
 
 #include "store/connection.hpp"
+#include "store/search_updates.hpp"
 #include "store/wall_events_repo.hpp"
 
 namespace harbour::store {
@@ -44,14 +45,13 @@ std::vector<PostRow> all_rows(Statement& s) {
   return rows;
 }
 
-// post_search holds exactly the published posts, with their current text.
+// post_search holds exactly the published posts, with their current text (held to the end of a
+// writer batch: store/search_updates.hpp).
 void index_post(Connection& c, std::int64_t id, const std::optional<std::string>& title, std::string_view body) {
-  c.prepare("DELETE FROM post_search WHERE rowid = ?1").bind(1, id).run();
-  c.prepare("INSERT INTO post_search (rowid, title, body) VALUES (?1, ?2, ?3)")
-      .bind(1, id).bind(2, title.value_or("")).bind(3, body).run();
+  index_search_row(c, SearchTable::Posts, id, title.value_or(""), std::string(body));
 }
 
-void unindex_post(Connection& c, std::int64_t id) { c.prepare("DELETE FROM post_search WHERE rowid = ?1").bind(1, id).run(); }
+void unindex_post(Connection& c, std::int64_t id) { unindex_search_row(c, SearchTable::Posts, id); }
 
 // A parent's counters follow from its children: recounted rather than adjusted, so no sequence
 // of changes can leave them drifting. Children of one parent are an index range.

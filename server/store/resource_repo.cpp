@@ -1,6 +1,7 @@
 #include "store/resource_repo.hpp"
 
 #include "store/connection.hpp"
+#include "store/search_updates.hpp"
 
 #include <algorithm>
 #include <map>
@@ -40,9 +41,7 @@ void index_resource(Connection& c, std::int64_t id, const NewResource& r) {
     if (!text.empty()) text += "\n\n";
     text += *part;
   }
-  c.prepare("DELETE FROM resource_search WHERE rowid = ?1").bind(1, id).run();
-  c.prepare("INSERT INTO resource_search (rowid, title, body) VALUES (?1, ?2, ?3)")
-      .bind(1, id).bind(2, r.title).bind(3, text).run();
+  index_search_row(c, SearchTable::Resources, id, r.title, std::move(text));
 }
 
 void bind_fields(Statement& s, const NewResource& r) {
@@ -89,7 +88,7 @@ bool remove_resource(Connection& c, std::int64_t id, std::optional<std::int64_t>
   s.bind(3, now);
   s.run();
   if (c.changes() != 1) return false;
-  c.prepare("DELETE FROM resource_search WHERE rowid = ?1").bind(1, id).run();
+  unindex_search_row(c, SearchTable::Resources, id);
   return true;
 }
 

@@ -1,6 +1,7 @@
 #include "store/writer.hpp"
 
 #include "store/db_error.hpp"
+#include "store/search_updates.hpp"
 
 #include <sqlite3.h>
 
@@ -28,6 +29,19 @@ bool rollback_job(Connection& c) noexcept {
     return false;
   }
 }
+
+// While a batch runs, each job's full-text changes wait in `job` (store/search_updates.hpp); the
+// guard makes sure no later use of the connection finds a pointer to them.
+class HeldSearchUpdates {
+ public:
+  HeldSearchUpdates(Connection& c, SearchUpdates& job) : c_(c) { c_.hold_search_updates(&job); }
+  ~HeldSearchUpdates() { c_.hold_search_updates(nullptr); }
+  HeldSearchUpdates(const HeldSearchUpdates&) = delete;
+  HeldSearchUpdates& operator=(const HeldSearchUpdates&) = delete;
+
+ private:
+  Connection& c_;
+};
 
 void rollback_quietly(Connection& c) noexcept {
   try {
@@ -121,22 +135,29 @@ void Writer::run_batch() {
 
     std::size_t end = size;
     std::exception_ptr lost;  // set when the transaction vanished under a job
-    for (std::size_t i = begin; i < size; ++i) {
-      Entry& entry = batch_[i];
-      bool opened = false;
-      try {
-        connection_.exec("SAVEPOINT harbour_job");
-        opened = true;
-        entry.job(connection_);
-        connection_.reset_busy_statements();  // a RELEASE with a statement mid-result fails
-        connection_.exec("RELEASE harbour_job");
-      } catch (...) {
-        entry.error = std::current_exception();
-        connection_.reset_busy_statements();
-        if ((opened && !rollback_job(connection_)) || !connection_.in_transaction()) {
-          lost = entry.error;
-          end = i + 1;
-          break;
+    SearchUpdates batch_search;
+    {
+      SearchUpdates job_search;
+      const HeldSearchUpdates held(connection_, job_search);
+      for (std::size_t i = begin; i < size; ++i) {
+        Entry& entry = batch_[i];
+        bool opened = false;
+        try {
+          connection_.exec("SAVEPOINT harbour_job");
+          opened = true;
+          entry.job(connection_);
+          connection_.reset_busy_statements();  // a RELEASE with a statement mid-result fails
+          connection_.exec("RELEASE harbour_job");
+          batch_search.merge(std::move(job_search));
+        } catch (...) {
+          entry.error = std::current_exception();
+          job_search.clear();
+          connection_.reset_busy_statements();
+          if ((opened && !rollback_job(connection_)) || !connection_.in_transaction()) {
+            lost = entry.error;
+            end = i + 1;
+            break;
+          }
         }
       }
     }
@@ -144,6 +165,9 @@ void Writer::run_batch() {
     std::exception_ptr commit_error = lost;
     if (!lost) {
       try {
+        // After the last job's savepoint, so FTS5 writes the batch's terms as one segment. Should
+        // this fail (disk full), the whole batch fails with it: none of its jobs is acknowledged.
+        batch_search.apply(connection_);
         connection_.exec("COMMIT");
       } catch (...) {
         // e.g. SQLITE_FULL, or a deferred foreign key violated by some job of the batch.
