@@ -379,7 +379,7 @@ ModerationItem ModerationService::decide(const Principal* who, const RequestMeta
       if (!current->first_review_by) {
         store::set_first_review(c, item_id, who->user_id, now);
         audit("moderation.approve", {{"stage", "first_review"}});
-        return std::vector<std::int64_t>{};
+        return std::vector<Notice>{};
       }
       if (*current->first_review_by == who->user_id) {
         throw AppError(ErrorKind::Conflict, "second_reviewer_needed",
@@ -391,10 +391,10 @@ ModerationItem ModerationService::decide(const Principal* who, const RequestMeta
       throw already_decided();
     }
 
-    std::vector<std::int64_t> ids;
+    std::vector<Notice> ids;
     const auto tell = [&](const char* kind) {
       store::NewNotification told{post->author_id, post->network_id, kind, post->id, std::nullopt};
-      if (const auto id = store::insert_notification(c, told, now)) ids.push_back(*id);
+      if (const auto id = store::insert_notification(c, told, now)) ids.push_back({*id, post->author_id});
     };
     if (approve && !is_published) {
       store::set_post_state(c, post->id, "published", std::nullopt, now);

@@ -125,13 +125,21 @@ nlohmann::json notification_json(const NotificationView& n) {
           {"read", n.read}};
 }
 
-void NotificationService::publish_new(const std::vector<std::int64_t>& notification_ids) noexcept {
-  if (notification_ids.empty()) return;
+void NotificationService::publish_new(const std::vector<Notice>& notices) noexcept {
+  if (notices.empty()) return;
   try {
+    // Nobody listening on the recipient's topic (no tab open): nothing to read or build. Their
+    // page reads the list and the count when it opens; a socket that subscribes in between does
+    // the same.
+    std::vector<std::int64_t> heard;
+    for (const auto& n : notices) {
+      if (hub_.subscriber_count("user:" + std::to_string(n.user_id)) > 0) heard.push_back(n.id);
+    }
+    if (heard.empty()) return;
     // Read everything first, publish after: the reader is not held while subscribers are called.
     auto events = db_.read([&](store::Connection& c) {
       std::vector<std::pair<std::int64_t, std::string>> out;
-      for (const auto id : notification_ids) {
+      for (const auto id : heard) {
         const auto row = store::find_notification(c, id);
         if (!row) continue;  // skipped, or its recipient has left the network since
         const json event = {{"type", "notification"},
@@ -144,12 +152,12 @@ void NotificationService::publish_new(const std::vector<std::int64_t>& notificat
     for (auto& [user_id, text] : events) hub_.publish("user:" + std::to_string(user_id), live::make_payload(std::move(text)));
   } catch (const std::exception& e) {
     try {
-      core::log::warn("notification_push_failed", {{"count", notification_ids.size()}, {"error", e.what()}});
+      core::log::warn("notification_push_failed", {{"count", notices.size()}, {"error", e.what()}});
     } catch (...) {
     }
   } catch (...) {
     try {
-      core::log::warn("notification_push_failed", {{"count", notification_ids.size()}});
+      core::log::warn("notification_push_failed", {{"count", notices.size()}});
     } catch (...) {
     }
   }

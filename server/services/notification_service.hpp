@@ -32,6 +32,13 @@ inline constexpr std::size_t kMarkReadMaxIds = 100;
 inline constexpr std::size_t kNotificationExcerptChars = 140;
 
 // A notification as its recipient sees it (schema/api/content.md "Notification").
+// A notification just written, and whom it is for: enough to know whether anyone is listening
+// before reading it back (NotificationService::publish_new).
+struct Notice {
+  std::int64_t id = 0;
+  std::int64_t user_id = 0;
+};
+
 struct NotificationView {
   std::int64_t id = 0;
   std::string kind;  // reply | comment | mention | approved | rejected | hidden
@@ -73,9 +80,9 @@ class NotificationService {
   NotificationService(store::Database& db, live::Hub& hub) : db_(db), hub_(hub) {}
 
   // Called after the commit that inserted these notifications (store::insert_notification):
-  // reads each and publishes {"type":"notification", ...} to its recipient's user:<id> topic.
-  // Never throws (a live push that fails is still listed).
-  void publish_new(const std::vector<std::int64_t>& notification_ids) noexcept;
+  // reads each whose recipient has a live socket and publishes {"type":"notification", ...} to
+  // their user:<id> topic. Never throws (a live push that fails is still listed).
+  void publish_new(const std::vector<Notice>& notices) noexcept;
 
   // After a commit that opened or decided queue items in a network: tells its staff (topic
   // staff:<network>) {"type":"queue_changed","network":slug,"open":n}, so queue pages and the

@@ -69,13 +69,13 @@ bool may_read(store::Connection& c, std::int64_t user_id, const store::PostRow& 
 
 }  // namespace
 
-std::vector<std::int64_t> notify_published(store::Connection& c, const store::PostRow& post, std::string_view now) {
-  std::vector<std::int64_t> ids;
+std::vector<Notice> notify_published(store::Connection& c, const store::PostRow& post, std::string_view now) {
+  std::vector<Notice> ids;
   std::set<std::int64_t> told{post.author_id};
   auto tell = [&](std::int64_t user_id, const char* kind) {
     if (!told.insert(user_id).second) return;
     store::NewNotification n{user_id, post.network_id, kind, post.id, post.author_id};
-    if (const auto id = store::insert_notification(c, n, now)) ids.push_back(*id);
+    if (const auto id = store::insert_notification(c, n, now)) ids.push_back({*id, user_id});
   };
   if (post.parent_id) {
     if (const auto parent = store::find_post(c, *post.parent_id); parent && parent->state == "published") {

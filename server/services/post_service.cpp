@@ -100,9 +100,9 @@ PostView PostService::hide(const Principal* who, const RequestMeta& meta, std::i
     e.reason = why;
     e.details = {{"kind", post.kind}, {"author_id", post.author_id}};
     append_audit(c, e, meta.now);
-    std::vector<std::int64_t> ids;
+    std::vector<Notice> ids;
     if (const auto id = store::insert_notification(c, {post.author_id, post.network_id, "hidden", post_id, std::nullopt}, now)) {
-      ids.push_back(*id);
+      ids.push_back({*id, post.author_id});
     }
     return ids;
   });

@@ -3,6 +3,7 @@
 // is stored published or held (with its queue item), people are told if it is published, and
 // the draft it came from is removed, all in the caller's writer transaction.
 #include "services/moderation_gate.hpp"
+#include "services/notification_service.hpp"
 #include "services/post_view.hpp"
 #include "store/post_repo.hpp"
 
@@ -48,7 +49,7 @@ struct CreatedPost {
 struct WrittenPost {
   std::int64_t post_id = 0;
   GateDecision decision;
-  std::vector<std::int64_t> notifications;  // to publish live after the commit
+  std::vector<Notice> notifications;  // to publish live after the commit
   std::optional<std::int64_t> case_id;      // a safeguarding case opened by this write
   std::optional<std::int64_t> queued_network;  // a queue item opened in this network
 };

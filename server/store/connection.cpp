@@ -173,7 +173,15 @@ void Connection::configure() {
   sqlite3_busy_timeout(db_, static_cast<int>(ms));
 
   // journal_mode is a property of the file: only the writer sets it, readers check it.
-  if (mode_ == Mode::ReadWrite) exec("PRAGMA journal_mode = WAL");
+  if (mode_ == Mode::ReadWrite) {
+    exec("PRAGMA journal_mode = WAL");
+    // A checkpoint copies each page changed since the last one back into the database file and
+    // syncs it. Pages that change all the time (the newest posts, index pages, the search
+    // segments) are copied once per checkpoint however often they changed, so checkpointing every
+    // 8,000 pages (32 MiB of WAL) rather than SQLite's 1,000 copies far less: POST reply went from
+    // about 2,200 to 2,900 a second at 290 instead of 340 µs of CPU each (tests/bench).
+    exec("PRAGMA wal_autocheckpoint = 8000");
+  }
   exec(
       "PRAGMA synchronous = FULL;"
       "PRAGMA foreign_keys = ON;"

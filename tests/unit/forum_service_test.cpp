@@ -228,6 +228,37 @@ TEST_F(ForumServiceTest, HiddenReplyKeepsItsPlaceWithoutItsText) {
   EXPECT_EQ(count("SELECT count(*) FROM notifications WHERE kind = 'hidden'"), 1);
 }
 
+// A new published reply adds one to its topic's count without recounting (store/post_repo.cpp);
+// every other change recounts. The two must always agree with the children themselves.
+TEST_F(ForumServiceTest, ReplyCountAndNewestReplyFollowEveryChange) {
+  set_policy("post_moderate");
+  const auto id = topic(member(), everyone_, "Counting").post.row.id;
+  const auto c = carer();
+  const auto staff = clinician();
+  auto check = [&](std::int64_t expected_count, std::int64_t expected_newest) {
+    const auto thread = services_->forums().topic(&staff, id, 0);
+    EXPECT_EQ(thread.topic.row.reply_count, expected_count);
+    EXPECT_EQ(thread.topic.row.last_child_id.value_or(0), expected_newest);
+    const auto children = db_->read([&](store::Connection& conn) {
+      auto& s = conn.prepare("SELECT count(*) FROM posts WHERE parent_id = ?1 AND state = 'published'").bind(1, id);
+      const auto n = s.step() ? s.column_int64(0) : -1;
+      s.reset();
+      return n;
+    });
+    EXPECT_EQ(children, expected_count);
+  };
+  const auto first = services_->forums().create_reply(&c, meta(1), id, reply_text("First reply")).post.row.id;
+  check(1, first);
+  const auto second = services_->forums().create_reply(&c, meta(2), id, reply_text("Second reply")).post.row.id;
+  check(2, second);
+  services_->posts().hide(&staff, meta(3), second, "Shares contact details");
+  check(1, first);
+  const auto third = services_->forums().create_reply(&c, meta(4), id, reply_text("Third reply")).post.row.id;
+  check(2, third);
+  services_->posts().hide(&staff, meta(5), first, "Off topic");
+  check(1, third);
+}
+
 TEST_F(ForumServiceTest, ReactionsCountOncePerPersonAndNeverOnOnesOwnPost) {
   set_policy("post_moderate");
   const auto author = member();

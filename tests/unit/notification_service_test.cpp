@@ -230,7 +230,8 @@ TEST_F(NotificationServiceTest, PublishNewReachesOnlyTheRecipientsLiveTopic) {
   auto bob_socket = std::make_shared<test::RecordingSubscriber>();
   hub_.subscribe("user:" + std::to_string(alice_), alice_socket);
   hub_.subscribe("user:" + std::to_string(bob_), bob_socket);
-  notifications().publish_new({id, 424242});  // an id that does not exist is skipped, not thrown
+  // An id that does not exist is skipped, not thrown; a recipient with no socket is not read.
+  notifications().publish_new({{id, alice_}, {424242, alice_}, {id, 999999}});
   ASSERT_EQ(alice_socket->events().size(), 1u);
   EXPECT_TRUE(bob_socket->events().empty());
   const auto event = nlohmann::json::parse(alice_socket->events()[0]);
