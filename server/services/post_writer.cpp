@@ -66,7 +66,8 @@ std::string_view outcome_name(GateDecision::Outcome outcome) noexcept {
 
 CreatedPost commit_post_write(store::Database& db, const PostAnnouncers& announce, const Principal* who,
                               const std::function<WrittenPost(store::Connection&)>& write) {
-  const auto written = db.writer().run([&](store::Connection& c) { return write(c); }).get();
+  // Content: a post, its notifications, queue item or case; nobody's session changes.
+  const auto written = db.writer().run([&](store::Connection& c) { return write(c); }, store::Writer::Effect::Content).get();
   announce.notifications.publish_new(written.notifications);
   if (written.case_id) announce.cases.alert_opened(*written.case_id);
   if (written.queued_network) announce.notifications.publish_queue_changed(*written.queued_network);

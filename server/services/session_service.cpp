@@ -45,7 +45,7 @@ std::shared_ptr<const Principal> SessionService::resolve(std::string_view token,
   if (token.size() != 43) return nullptr;
   const auto hash = core::sha256_hex(token);
   // Read before the database: a commit after this point makes the cached entry miss.
-  const auto generation = db_.writer().generation();
+  const auto generation = db_.writer().identity_generation();
   const auto steady_now = std::chrono::steady_clock::now();
   auto found = cache_.get(hash, generation, steady_now);
   if (!found) {
@@ -60,7 +60,7 @@ std::optional<std::shared_ptr<const Principal>> SessionService::resolve_cached(s
                                                                                std::chrono::system_clock::time_point now) {
   if (token.size() != 43) return std::shared_ptr<const Principal>();
   const auto hash = core::sha256_hex(token);
-  const auto generation = db_.writer().generation();
+  const auto generation = db_.writer().identity_generation();
   const auto steady_now = std::chrono::steady_clock::now();
   const auto found = cache_.get(hash, generation, steady_now);
   if (!found) return std::nullopt;

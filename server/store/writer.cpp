@@ -193,8 +193,10 @@ void Writer::run_batch() {
     if (commit_error) {
       rollback_quietly(connection_);
     } else {
-      notify_commit(std::any_of(batch_.begin() + static_cast<std::ptrdiff_t>(begin), batch_.begin() + static_cast<std::ptrdiff_t>(end),
-                                [](const Entry& e) { return e.effect == Effect::Visible; }));
+      const auto first = batch_.begin() + static_cast<std::ptrdiff_t>(begin);
+      const auto last = batch_.begin() + static_cast<std::ptrdiff_t>(end);
+      const bool identity = std::any_of(first, last, [](const Entry& e) { return e.effect == Effect::Visible; });
+      notify_commit(identity || std::any_of(first, last, [](const Entry& e) { return e.effect == Effect::Content; }), identity);
     }
     complete(begin, end, commit_error);
     begin = end;
@@ -206,8 +208,10 @@ void Writer::set_commit_observer(std::function<void()> observer) {
   commit_observer_ = observer ? std::make_shared<const std::function<void()>>(std::move(observer)) : nullptr;
 }
 
-void Writer::notify_commit(bool visible) noexcept {
-  if (visible) generation_.fetch_add(1, std::memory_order_acq_rel);
+void Writer::notify_commit(bool content, bool identity) noexcept {
+  // Identity first: whoever sees the new generation() also sees the new identity_generation().
+  if (identity) identity_generation_.fetch_add(1, std::memory_order_acq_rel);
+  if (content) generation_.fetch_add(1, std::memory_order_acq_rel);
   std::shared_ptr<const std::function<void()>> observer;
   {
     const std::lock_guard lock(mutex_);

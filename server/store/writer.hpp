@@ -66,7 +66,11 @@ class Writer {
 
   // What a job's commit means for cached reads (core::GenerationCache keyed by generation()).
   enum class Effect {
-    Visible,      // may change what any read returns: moves the generation
+    Visible,      // may change what any read returns: moves both generations
+    // Changes the community's content (posts, replies, their notifications and queue items) but
+    // never who anyone is or what they may do: moves generation(), not identity_generation(),
+    // so signed-in sessions stay cached while people write.
+    Content,
     Bookkeeping,  // changes nothing a cached read shows (a session's last-seen time)
   };
 
@@ -94,6 +98,9 @@ class Writer {
   // COMMIT, before the observer runs. Read it BEFORE reading data to cache what was read
   // (core::GenerationCache): an entry is then never newer than its generation.
   std::uint64_t generation() const noexcept { return generation_.load(std::memory_order_acquire); }
+  // The same for commits that may change who someone is or what they may do (any Visible job):
+  // what cached sessions are keyed by. Never moves without generation() moving too.
+  std::uint64_t identity_generation() const noexcept { return identity_generation_.load(std::memory_order_acquire); }
 
   Stats stats() const;
   std::size_t queue_depth() const;
@@ -113,7 +120,7 @@ class Writer {
   void run_batch();
   // Calls Done for batch_[begin, end) and updates the stats.
   void complete(std::size_t begin, std::size_t end, std::exception_ptr commit_error) noexcept;
-  void notify_commit(bool visible) noexcept;
+  void notify_commit(bool content, bool identity) noexcept;
 
   Options options_;
   Connection connection_;
@@ -125,6 +132,7 @@ class Writer {
   Stats stats_;                // guarded by mutex_
   std::shared_ptr<const std::function<void()>> commit_observer_;  // guarded by mutex_
   std::atomic<std::uint64_t> generation_{0};
+  std::atomic<std::uint64_t> identity_generation_{0};
   std::mutex stop_mutex_;      // serialises concurrent stop() calls around join()
   std::thread thread_;
 };

@@ -375,5 +375,22 @@ TEST_F(StoreWriter, GenerationMovesForVisibleCommitsOnly) {
   EXPECT_EQ(writer.generation(), start + 3) << "the gate's own batch, then the mixed batch";
 }
 
+TEST_F(StoreWriter, ContentCommitsMoveTheGenerationButNotTheIdentityGeneration) {
+  Writer writer(db_path());
+  const auto start = writer.generation();
+  const auto identity = writer.identity_generation();
+  writer.run([](Connection& c) { c.prepare("INSERT INTO items (label) VALUES ('post')").run(); }, Writer::Effect::Content).get();
+  EXPECT_EQ(writer.generation(), start + 1) << "cached reads of content must see the new post";
+  EXPECT_EQ(writer.identity_generation(), identity) << "nobody's session changed";
+
+  writer.run([](Connection& c) { c.prepare("INSERT INTO items (label) VALUES ('role')").run(); }).get();
+  EXPECT_EQ(writer.generation(), start + 2);
+  EXPECT_EQ(writer.identity_generation(), identity + 1) << "a Visible commit may change who someone is";
+
+  writer.run([](Connection& c) { c.prepare("INSERT INTO items (label) VALUES ('seen')").run(); }, Writer::Effect::Bookkeeping).get();
+  EXPECT_EQ(writer.generation(), start + 2);
+  EXPECT_EQ(writer.identity_generation(), identity + 1);
+}
+
 }  // namespace
 }  // namespace harbour::store
