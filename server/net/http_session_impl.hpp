@@ -61,7 +61,8 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
  private:
   enum class State { Reading, Handling, Writing, Closing };
 
-  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+  // beast::tcp_stream, or the TLS stream itself: both keep the same timeout API.
+  auto& lowest() { return beast::get_lowest_layer(stream_); }
 
   void on_start() {
     lowest().expires_after(ctx_.config.limits.header_timeout);

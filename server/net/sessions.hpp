@@ -3,13 +3,13 @@
 // and TLS apart) so the heavy Beast translation units build in parallel (DESIGN.md §10).
 #include "net/connection_limiter.hpp"
 #include "net/server_context.hpp"
+#include "net/tls_socket_stream.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <chrono>
 #include <string>
@@ -17,7 +17,8 @@
 
 namespace harbour::net {
 
-using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+// TLS over the socket itself, with no copy buffers of its own (tls_socket_stream.hpp).
+using TlsStream = TlsSocketStream;
 using PlainStream = boost::beast::tcp_stream;
 using UpgradeRequest = boost::beast::http::request<boost::beast::http::string_body>;
 
