@@ -1,11 +1,14 @@
 // harbour: the peer-support community server.
 //   harbour [serve] [--data-dir DIR] [--listen ADDR:PORT] [--demo] ...   run the server (default)
 //   harbour migrate --data-dir DIR                                        bring the database up to date
+//   harbour backup --data-dir DIR --to PATH                               copy the live database, checked
+//   harbour restore --from FILE --data-dir DIR                            replace the database (server stopped)
 //   harbour config                                                       print every setting and default
 //   harbour --version
 #include "api/routes.hpp"
 #include "core/app_error.hpp"
 #include "core/config.hpp"
+#include "core/data_dir_lock.hpp"
 #include "core/log.hpp"
 #include "core/self_signed_cert.hpp"
 #include "core/worker_pool.hpp"
@@ -15,6 +18,7 @@
 #include "core/crypto.hpp"
 #include "services/audit_anchor.hpp"
 #include "services/audit_log.hpp"
+#include "services/backup_restore.hpp"
 #include "services/demo_community.hpp"
 #include "services/demo_office_hours.hpp"
 #include "services/demo_seed.hpp"
@@ -23,11 +27,13 @@
 #include "store/invitation_repo.hpp"
 #include "services/services.hpp"
 #include "store/database.hpp"
+#include "store/db_error.hpp"
 #include "store/migrations.hpp"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -156,6 +162,8 @@ int serve(const core::Config& config) {
   core::log::set_level(core::log::parse_level(config.log_level));
   std::filesystem::create_directories(config.data_dir);
   std::filesystem::permissions(config.data_dir, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace);
+  // One server per data folder, and no restore under it: held until serve returns.
+  const core::DataDirLock data_dir_lock(config.data_dir, "serve");
 
   store::Database db({.path = database_path(config), .max_readers = config.worker_threads});
   core::log::info("database_ready", {{"path", std::filesystem::absolute(database_path(config)).string()},
@@ -307,6 +315,95 @@ int audit_verify(const core::Config& config) {
   return 1;
 }
 
+std::string seconds_text(std::chrono::milliseconds ms) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f s", static_cast<double>(ms.count()) / 1000.0);
+  return buf;
+}
+
+std::string size_text(std::uintmax_t bytes) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%ju bytes (%.1f MiB)", bytes, static_cast<double>(bytes) / (1024.0 * 1024.0));
+  return buf;
+}
+
+void print_check(const services::BackupCheck& check) {
+  std::cout << "  integrity: " << (check.integrity.empty() ? "ok" : "FAILED: " + check.integrity) << "\n"
+            << "  audit chain: ";
+  if (check.audit.ok) {
+    std::cout << "ok, " << check.audit.rows_checked << " rows; head row " << check.head.last_id << ", hash "
+              << check.head.last_hash_hex << "\n";
+  } else {
+    std::cout << "FAILED: " << check.problem() << "\n";
+  }
+}
+
+// Works while the server runs: a read transaction of its own, never blocking the server's writer.
+int backup(const core::Config& config, const std::filesystem::path& to) {
+  const auto source = database_path(config);
+  if (!std::filesystem::is_regular_file(source)) {
+    std::cerr << "harbour: no database at " << source.string() << "\n";
+    return 2;
+  }
+  auto target = to;
+  if (std::filesystem::is_directory(target)) {
+    target /= services::backup_file_name(std::chrono::system_clock::now());
+  } else if (target.filename().empty() || !std::filesystem::is_directory(target.parent_path().empty() ? "." : target.parent_path())) {
+    std::cerr << "harbour: no folder " << (target.filename().empty() ? target : target.parent_path()).string()
+              << " to write the backup into\n";
+    return 2;
+  }
+  services::BackupReport report;
+  try {
+    report = services::make_backup(source, target);
+  } catch (const store::DbError& e) {
+    std::cerr << "harbour: backup failed: " << e.what() << "\n";
+    return 1;
+  }
+  const auto& info = report.check.info;
+  std::cout << "backup " << (report.check.ok() ? "written" : "FAILED its check, kept") << ": " << info.file.string() << "\n"
+            << "  " << size_text(info.bytes) << ", " << info.pages << " pages of " << info.page_size
+            << " bytes, schema version " << info.schema_version << "\n"
+            << "  copied in " << seconds_text(report.copy_time) << ", checked in " << seconds_text(report.check_time)
+            << "\n";
+  print_check(report.check);
+  if (!report.check.ok()) return 1;
+  std::cout << "  secret.key is not in the database: keep one copy of it with your backups.\n";
+  return 0;
+}
+
+// Refused while a server (or another restore) holds the data folder's lock.
+int restore(const core::Config& config, const std::filesystem::path& from) {
+  std::filesystem::create_directories(config.data_dir);
+  std::filesystem::permissions(config.data_dir, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace);
+  const core::DataDirLock data_dir_lock(config.data_dir, "restore");
+  services::RestoreReport report;
+  try {
+    report = services::restore_backup(from, config.data_dir, std::chrono::system_clock::now());
+  } catch (const store::NewerDatabaseError& e) {
+    std::cerr << "harbour: backup " << from.string() << " cannot be restored: " << e.what() << "; nothing was changed\n";
+    return 2;
+  } catch (const store::DbError& e) {
+    std::cerr << "harbour: restore failed: " << e.what() << "\n";
+    return 1;
+  }
+  std::cout << "restored " << report.database.string() << " from " << from.string() << "\n";
+  print_check(report.backup);
+  std::cout << "  schema version " << report.schema.from << " -> " << report.schema.to
+            << (report.schema.from == report.schema.to ? " (no migration needed)" : " (migrated)") << "\n"
+            << "  audit row " << report.restore_audit_id << " records the restore; anchor " << services::kAuditAnchorFileName
+            << " now at row " << report.head.last_id << ", hash " << report.head.last_hash_hex << "\n";
+  if (report.previous) std::cout << "  the previous database is kept at " << report.previous->string() << "\n";
+  if (report.previous_anchor) std::cout << "  the previous anchor is kept at " << report.previous_anchor->string() << "\n";
+  std::cout << "  done in " << seconds_text(report.time) << "\n";
+  if (!std::filesystem::exists(config.data_dir / "secret.key")) {
+    std::cout << "  warning: no secret.key in " << config.data_dir.string()
+              << ": restore the one kept with your backups before starting the server (a new one would be made,\n"
+              << "  and earlier audit IP references and recovery codes would no longer match)\n";
+  }
+  return 0;
+}
+
 int migrate(const core::Config& config) {
   std::filesystem::create_directories(config.data_dir);
   const auto result = store::migrate_file(database_path(config));
@@ -341,6 +438,20 @@ int main(int argc, char** argv) {
   invite_create_cmd->add_option("--note", invite_note, "A note staff see in the invitation list");
   invite_cmd->require_subcommand(1);
 
+  auto* backup_cmd = app.add_subcommand(
+      "backup", "Copy the database (also while the server runs) with the online backup API and check the copy");
+  CommonOptions backup_opts;
+  backup_opts.add_to(*backup_cmd);
+  std::string backup_to;
+  backup_cmd->add_option("--to", backup_to, "A new file, or a folder where harbour-<UTC time>.db is written")->required();
+
+  auto* restore_cmd = app.add_subcommand(
+      "restore", "Replace the database with a checked backup (the server must be stopped; the old one is kept)");
+  CommonOptions restore_opts;
+  restore_opts.add_to(*restore_cmd);
+  std::string restore_from;
+  restore_cmd->add_option("--from", restore_from, "The backup file")->required();
+
   auto* audit_cmd = app.add_subcommand("audit", "The tamper-evident audit log");
   auto* audit_verify_cmd = audit_cmd->add_subcommand("verify", "Check the whole hash chain; exit 1 and name the first bad row if anything changed");
   CommonOptions audit_opts;
@@ -361,7 +472,12 @@ int main(int argc, char** argv) {
     if (*migrate_cmd) return migrate(migrate_opts.load());
     if (*invite_create_cmd) return invite_create(invite_opts.load(), invite_network, invite_role, invite_note);
     if (*audit_verify_cmd) return audit_verify(audit_opts.load());
+    if (*backup_cmd) return backup(backup_opts.load(), backup_to);
+    if (*restore_cmd) return restore(restore_opts.load(), restore_from);
     return serve((*serve_cmd ? serve_opts : root_opts).load());
+  } catch (const core::DataDirBusy& e) {
+    std::cerr << "harbour: " << e.what() << "\n";
+    return 2;
   } catch (const core::AppError& e) {
     std::cerr << "harbour: " << e.what() << "\n";
     core::log::flush();
