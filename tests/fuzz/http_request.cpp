@@ -14,7 +14,9 @@
 // headers, JSON errors, cookie attributes, nothing internal in a body), plus: the serialised
 // response has a status line and a body as long as Content-Length says (none for HEAD), and a
 // static file answer holds one of the web client's files (support/fuzz_app.hpp).
+#include "http/cookies.hpp"
 #include "net/beast_convert.hpp"
+#include "services/session_service.hpp"
 #include "support/checks.hpp"
 #include "support/fuzz_app.hpp"
 
@@ -48,7 +50,15 @@ struct Outcome {
   bool from_app = false;
   bool head = false;
   bool keep_alive = false;
+  std::optional<fuzz::Who> viewer;  // whose session cookie the request carried
 };
+
+// An answer of the session itself (no app involved); the connection closes after it.
+Outcome net_answer(http::Response r) {
+  Outcome out;
+  out.response = std::move(r);
+  return out;
+}
 
 http::Response run_app(const http::App& app, http::Request request) {
   std::promise<http::Response> answer;
@@ -109,7 +119,7 @@ std::optional<Outcome> one_request(fuzz::AppFixture& fx, std::string_view& rest,
   if (ec) {
     auto r = read_error_response(ec);
     if (!r) return std::nullopt;
-    return Outcome{std::move(*r), false, false, false};
+    return net_answer(std::move(*r));
   }
   auto& req = parser.get();
 
@@ -117,11 +127,11 @@ std::optional<Outcome> one_request(fuzz::AppFixture& fx, std::string_view& rest,
     // HttpSession::on_upgrade: /ws only; the app's GET /ws route decides (signed in or not).
     std::string path, query;
     if (!http::split_target(req.target(), path, query) || path != "/ws") {
-      return Outcome{net::net_error(404, "not_found", "There is no WebSocket endpoint at this address.", true), false, false, false};
+      return net_answer(net::net_error(404, "not_found", "There is no WebSocket endpoint at this address.", true));
     }
     http::Request check;
     if (!net::to_harbour_request(net::BeastRequest(req), ip, true, check)) {
-      return Outcome{net::net_error(400, "bad_target", "The request target is not a valid path.", true), false, false, false};
+      return net_answer(net::net_error(400, "bad_target", "The request target is not a valid path.", true));
     }
     auto response = run_app(fx.app(), std::move(check));
     if (response.status == 200) {
@@ -138,37 +148,44 @@ std::optional<Outcome> one_request(fuzz::AppFixture& fx, std::string_view& rest,
         }
       }
     }
-    return Outcome{std::move(response), true, false, false};
+    Outcome out = net_answer(std::move(response));
+    out.from_app = true;
+    return out;
   }
 
   // HttpSession::on_header
   std::string path, query;
   if (!http::split_target(req.target(), path, query)) {
-    return Outcome{net::net_error(400, "bad_target", "The request target is not a valid path.", true), false, false, false};
+    return net_answer(net::net_error(400, "bad_target", "The request target is not a valid path.", true));
   }
   const auto method = http::parse_method(req.method_string());
   const auto limit = fx.app().body_limit(method, path);
   parser.body_limit(limit);
   if (auto declared = parser.content_length(); declared && *declared > limit) {
-    return Outcome{net::net_error(413, "body_too_large", "The request body is larger than this address accepts.", true), false, false, false};
+    return net_answer(net::net_error(413, "body_too_large", "The request body is larger than this address accepts.", true));
   }
   if (const auto expect = req[bhttp::field::expect]; !expect.empty() && !http::iequals(expect, "100-continue")) {
-    return Outcome{net::net_error(417, "expectation_failed", "Only Expect: 100-continue is supported.", true), false, false, false};
+    return net_answer(net::net_error(417, "expectation_failed", "Only Expect: 100-continue is supported.", true));
   }
   ec = feed(parser, rest, [](const auto& p) { return p.is_done(); });
   if (ec) {
     auto r = read_error_response(ec);
     if (!r) return std::nullopt;
-    return Outcome{std::move(*r), false, false, false};
+    return net_answer(std::move(*r));
   }
 
   // HttpSession::on_request
   Outcome out;
+  if (const auto cookie = req[bhttp::field::cookie]; !cookie.empty()) {
+    if (const auto token = http::cookie_value(std::string_view(cookie.data(), cookie.size()), services::kSessionCookie)) {
+      out.viewer = fx.owner_of(*token);
+    }
+  }
   out.keep_alive = parser.get().keep_alive();
   out.head = parser.get().method() == bhttp::verb::head;
   http::Request request;
   if (!net::to_harbour_request(parser.release(), ip, true, request)) {
-    return Outcome{net::net_error(400, "bad_target", "The request target is not a valid path.", true), false, false, false};
+    return net_answer(net::net_error(400, "bad_target", "The request target is not a valid path.", true));
   }
   out.response = run_app(fx.app(), std::move(request));
   out.from_app = true;
@@ -215,6 +232,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     fuzz::check_response(outcome->response, {.from_app = outcome->from_app, .tls = true, .secret_path = secret}, what);
     check_serialised(*outcome, what);
+    // Keys to rooms: nothing of another network, nor anyone's unpublished words, reaches someone
+    // without the key (support/fuzz_app.hpp never_shown_to).
+    if (outcome->from_app && outcome->response.status < 300) {
+      for (const auto& secret_text : fx.never_shown_to(outcome->viewer)) {
+        if (outcome->response.body_view().find(secret_text) != std::string_view::npos) {
+          fuzz::fail("content reached someone without its key: \"" + secret_text + "\"", what + "\nbody: " + fuzz::printable(outcome->response.body_view(), 1500));
+        }
+      }
+    }
     // Static files are read into memory at start-up: whatever a path says, an answer with an
     // ETag holds exactly one of the web client's files (never the database beside it).
     if (outcome->response.status == 200 && outcome->response.headers.has("ETag") &&

@@ -32,6 +32,15 @@ echo "== fuzz: build (preset fuzz, clang-14, ASan + UBSan + libFuzzer)"
 cmake --preset fuzz >/dev/null
 "${nice_cmd[@]}" cmake --build --preset fuzz --target "${targets[@]/#/fuzz_}"
 
+# The targets' temporary databases live in memory when /dev/shm is there: SQLite's fsyncs
+# (synchronous=FULL) on a disk would otherwise be most of an input's time.
+if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
+  TMPDIR="$(mktemp -d /dev/shm/harbour-fuzz-run.XXXXXX)"
+  export TMPDIR
+  cleanup_tmp="$TMPDIR"
+fi
+work="$(mktemp -d)"
+trap 'rm -rf "$work" ${cleanup_tmp:+"$cleanup_tmp"}' EXIT
 failed=()
 echo "== fuzz: regressions and seeds, each input once"
 for t in "${targets[@]}"; do
@@ -41,8 +50,6 @@ for t in "${targets[@]}"; do
 done
 
 declare -A execs rate cov units rss result
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
 echo "== fuzz: ${seconds} s per target"
 for t in "${targets[@]}"; do
   corpus="$build/corpus/$t"

@@ -36,8 +36,32 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string_view>
 #include <memory>
 #include <string>
+
+// Boost's assertions stay on (they catch misuse such as overlapping writes), through this handler
+// (BOOST_ENABLE_ASSERT_HANDLER is set for this target in CMakeLists.txt). One known defect of
+// Beast 1.81 is let through: with a read pending in the middle of a fragmented message and a close
+// started after a write, a malformed frame from the client leaves read_op asking
+// read_size_hint_pmd for the rest of a "final" frame that has none (rd_remain > 0, then
+// result != 0, in websocket/detail/impl_base.hpp). Without assertions (NDEBUG, every release
+// build) the read ends with operation_aborted and the session closes normally; a Beast-only
+// reproducer is in regressions/README.md (input: regressions/ws_frames/beast-rd-remain-assert).
+namespace boost {
+void assertion_failed(char const* expr, char const* function, char const* file, long line) {
+  const std::string_view e(expr), f(file);
+  if (f.ends_with("boost/beast/websocket/detail/impl_base.hpp") && (e == "rd_remain > 0" || e == "result != 0")) return;
+  std::fprintf(stderr, "Boost assertion failed: %s in %s (%s:%ld)\n", expr, function, file, line);
+  std::abort();
+}
+void assertion_failed_msg(char const* expr, char const* msg, char const* function, char const* file, long line) {
+  std::fprintf(stderr, "Boost assertion failed: %s (%s) in %s (%s:%ld)\n", expr, msg, function, file, line);
+  std::abort();
+}
+}  // namespace boost
 
 namespace {
 

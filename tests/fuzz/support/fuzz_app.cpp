@@ -16,7 +16,9 @@
 
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
@@ -60,8 +62,20 @@ std::filesystem::path make_temp_folder() {
 }
 
 AppFixture& AppFixture::instance() {
-  static AppFixture* fixture = new AppFixture();  // never destroyed: threads run until exit
+  // Never destroyed; at exit (libFuzzer ends with exit() between inputs) the pools and the writer
+  // stop before static objects they use are destroyed and before the folder is removed.
+  static AppFixture* fixture = [] {
+    auto* f = new AppFixture();
+    std::atexit([] { instance().stop(); });
+    return f;
+  }();
   return *fixture;
+}
+
+void AppFixture::stop() {
+  pool_->stop();
+  heavy_pool_->stop();
+  db_->close();
 }
 
 AppFixture::AppFixture() {
@@ -118,6 +132,35 @@ AppFixture::AppFixture() {
   for (auto& p : people_) {
     p.user_id = db_->read([&](store::Connection& c) { return store::find_user_by_key(c, services::pseudonym_key(p.pseudonym))->id; });
     sign_in(p);
+  }
+  db_->read([&](store::Connection& c) {
+    auto& titles = c.prepare(
+        "SELECT title FROM posts WHERE network_id != ?1 AND title IS NOT NULL AND length(title) >= 16"
+        " AND title NOT IN (SELECT title FROM posts WHERE network_id = ?1 AND title IS NOT NULL)"
+        " AND title NOT IN (SELECT title FROM resources WHERE network_id = ?1)"
+        " UNION SELECT title FROM resources WHERE network_id != ?1 AND length(title) >= 16"
+        " AND title NOT IN (SELECT title FROM resources WHERE network_id = ?1)"
+        " AND title NOT IN (SELECT title FROM posts WHERE network_id = ?1 AND title IS NOT NULL)");
+    titles.bind(1, network_id_);
+    while (titles.step()) foreign_.push_back(titles.column_text(0));
+    titles.reset();
+    auto& held = c.prepare(
+        "SELECT substr(body, 1, 40) FROM posts WHERE network_id = ?1 AND state != 'published' AND length(body) >= 40"
+        " AND author_id != ?2");
+    held.bind(1, network_id_).bind(2, people_[0].user_id);
+    while (held.step()) {
+      auto words = held.column_text(0);
+      // Only words that reach a client unchanged in JSON and in rendered Markdown.
+      const bool plain = std::isalnum(static_cast<unsigned char>(words.front())) &&
+                         words.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ,.?!'") == std::string::npos;
+      if (plain) foreign_or_held_.push_back(std::move(words));
+    }
+    held.reset();
+  });
+  foreign_or_held_.insert(foreign_or_held_.end(), foreign_.begin(), foreign_.end());
+  if (std::getenv("HARBOUR_FUZZ_TRACE")) {
+    std::fprintf(stderr, "[fixture] %zu titles of other networks, %zu unpublished openings\n", foreign_.size(),
+                 foreign_or_held_.size() - foreign_.size());
   }
   heal();
 }
@@ -182,6 +225,20 @@ std::string AppFixture::expand(std::string_view input) const {
   replace_all(out, "${admin}", people_[2].token);
   replace_all(out, "${invitation}", invitation_);
   return out;
+}
+
+std::optional<Who> AppFixture::owner_of(std::string_view token) const {
+  for (const auto& p : people_) {
+    if (!token.empty() && token == p.token) return p.who;
+  }
+  return std::nullopt;
+}
+
+const std::vector<std::string>& AppFixture::never_shown_to(std::optional<Who> viewer) const {
+  static const std::vector<std::string> none;
+  if (viewer == Who::Admin) return none;
+  if (viewer == Who::Staff) return foreign_;
+  return foreign_or_held_;
 }
 
 bool AppFixture::is_web_file(std::string_view body) const {

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,6 +58,13 @@ class AppFixture {
   // Makes every person signed in and active again and the invitation open (cheap when nothing
   // changed: a cached session lookup per person).
   void heal();
+  // Who a session token belongs to (nullopt: no fixture person, e.g. anonymous).
+  std::optional<Who> owner_of(std::string_view token) const;
+  // Text the demo community holds that `viewer` (nullopt: anonymous) must never be shown: titles
+  // of topics, blog posts and resources of networks other than `default` (the member and the
+  // clinician hold a key to `default` only; the admin is not checked), and, except to staff, the
+  // opening words of other people's held, rejected, hidden or deleted posts in `default`.
+  const std::vector<std::string>& never_shown_to(std::optional<Who> viewer) const;
   // Whether `body` is exactly one of the web client's files (what a static answer may hold).
   bool is_web_file(std::string_view body) const;
   // A fresh client address for each request (10.x.y.z), so per-address rate limits do not turn
@@ -66,6 +74,7 @@ class AppFixture {
  private:
   AppFixture();
   void sign_in(Person& p);
+  void stop();
 
   std::filesystem::path folder_;
   core::Config config_;
@@ -80,6 +89,8 @@ class AppFixture {
   Person people_[3];
   std::string invitation_;
   std::vector<std::string> web_files_;
+  std::vector<std::string> foreign_;         // titles of other networks' content
+  std::vector<std::string> foreign_or_held_; // ... and others' unpublished words
   std::uint32_t ip_counter_ = 0;
 };
 
