@@ -223,7 +223,9 @@ if (!process.env.HARBOUR_BIN) {
     assert.match(await member.page.locator('#wall-office').innerText(), /Moderators are here now/);
     // Presence: both members, and the clinician on shift.
     await member.page.waitForFunction(() => /\b2 peers here\b/.test(document.getElementById('wall-presence')?.textContent || ''), null, WAIT);
-    await member.page.waitForFunction(() => /Clinician on shift/.test(document.getElementById('wall-presence')?.textContent || ''), null, WAIT);
+    // The demo rota may have other roles on shift at this hour too ("Clinician, Peer supporter and
+    // Volunteer on shift"): the clinician must be among them.
+    await member.page.waitForFunction(() => /\bClinician\b[^.]*\bon shift\b/.test(document.getElementById('wall-presence')?.textContent || ''), null, WAIT);
 
     // ---- the member writes; the peer sees it arrive, announced politely ----
     const hello = `Morning all. Tea made and a short walk done before work ${STAMP}.`;
