@@ -5,8 +5,9 @@
 //     {"body":"Thank you for this"}
 // The first line's route pattern picks a route of api::build_router() (a line that names none
 // picks one by its hash, so mutated lines still reach every route); `as=` picks the signed-in
-// caller (member, staff, admin; default staff) and `name=value` sets path parameters (defaults:
-// slug=default, id=1, user_id=<the member>, key=reply-1, kind=support). The body is sent as
+// caller (member, staff, admin; default staff), `name=value` sets path parameters (defaults:
+// slug=default, id=1, user_id=<the member>, key=reply-1, kind=support) and `query=a=1&b=2` the
+// query string. The body is sent as
 // application/json to the route's handler, called directly with a Context as the middleware
 // would build it, on the fixture's database (support/fuzz_app.hpp).
 //
@@ -39,9 +40,10 @@ namespace {
 
 using namespace harbour;
 
-std::vector<const http::Route*> routes_with_input(const http::Router& router) {
+// Every route: those without a body still read path parameters and the query (`query=`).
+std::vector<const http::Route*> all_routes(const http::Router& router) {
   std::vector<const http::Route*> out;
-  for (const auto& r : router.routes()) out.push_back(&r);  // GET routes read query and path only, but cost little
+  for (const auto& r : router.routes()) out.push_back(&r);
   return out;
 }
 
@@ -94,7 +96,7 @@ void json_body_accessors(const http::Request& req, const std::string& body) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   auto& fx = fuzz::AppFixture::instance();
   static const http::Router router = api::build_router();
-  static const auto routes = routes_with_input(router);
+  static const auto routes = all_routes(router);
   fx.heal();
 
   const std::string input = fx.expand(std::string_view(reinterpret_cast<const char*>(data), size));

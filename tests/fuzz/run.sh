@@ -93,7 +93,7 @@ if [ "$record" = 1 ]; then
   {
     echo "# Fuzzing figures ($(date -u +%Y-%m-%dT%H:%MZ))"
     echo
-    echo "\`tests/fuzz/run.sh $seconds\` on $(nproc) cores ($(uname -m)), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), clang-14, ASan + UBSan, nice ${HARBOUR_FUZZ_NICE:-19}."
+    echo "\`tests/fuzz/run.sh $seconds\` on $(nproc) cores ($(uname -m)), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), clang-14, ASan + UBSan, nice ${HARBOUR_FUZZ_NICE:-19}; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (exec/s fall when other work shares the cores)."
     echo
     echo "| target | seconds | executions | exec/s | new units | coverage | peak RSS (MB) | result |"
     echo "|---|---:|---:|---:|---:|---|---:|---|"

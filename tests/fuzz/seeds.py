@@ -262,6 +262,14 @@ def json_seeds():
     for i, (head, body) in enumerate(bodies):
         name = head.split()[1].strip("/").replace("/", "_").replace("{", "").replace("}", "")
         write(t, f"{i:02d}-{head.split()[0].lower()}-{name}", head + "\n" + json.dumps(body))
+    for i, head in enumerate([
+            "GET /api/v1/search as=member query=q=sleep%20routine&network=default",
+            "GET /api/v1/admin/audit as=admin query=actor=1&before=100&limit=5",
+            "GET /api/v1/networks/{slug}/service-report query=weeks=4&format=csv",
+            "GET /api/v1/networks/{slug}/rota query=from=2026-11-01&to=2026-11-30",
+            "GET /api/v1/topics/{id} as=member id=1 query=after=0",
+            "GET /ws as=member query=wall=default&after=0"]):
+        write(t, f"get-{i:02d}", head + "\n")
     write(t, "deep", "POST /api/v1/topics/{id}/replies as=member\n" + '{"body":' + "[" * 20 + "]" * 20 + "}")
     write(t, "not-object", "POST /api/v1/session\n[\"Demo Member\"]")
     write(t, "bad-json", "POST /api/v1/session\n{\"pseudonym\":")
