@@ -18,16 +18,8 @@ bool unsafe(http::Method m) {
 }
 
 void check_csrf(const http::Request& req, const http::Context& ctx) {
-  // Browsers say where a request comes from; anything cross-site is refused outright.
-  if (auto site = req.headers.get("Sec-Fetch-Site"); site && *site != "same-origin" && *site != "none") {
+  if (!from_this_site(req)) {
     throw AppError(ErrorKind::Forbidden, "cross_site_refused", "Requests from other sites are not accepted.");
-  }
-  if (auto origin = req.headers.get("Origin")) {
-    const auto host = req.headers.get("Host");
-    const auto scheme_end = origin->find("://");
-    if (!host || scheme_end == std::string_view::npos || origin->substr(scheme_end + 3) != *host) {
-      throw AppError(ErrorKind::Forbidden, "cross_site_refused", "Requests from other sites are not accepted.");
-    }
   }
   // A signed-in request must also carry the session's CSRF token, which only our pages can read.
   if (ctx.principal) {
@@ -39,6 +31,22 @@ void check_csrf(const http::Request& req, const http::Context& ctx) {
 }
 
 }  // namespace
+
+bool from_this_site(const http::Request& req) {
+  // Browsers say where a request comes from; anything cross-site is refused outright.
+  if (auto site = req.headers.get("Sec-Fetch-Site"); site && *site != "same-origin" && *site != "none") return false;
+  const auto origin = req.headers.get("Origin");
+  if (!origin) return true;  // not a browser's cross-site request: those always carry Origin
+  const auto host = req.headers.get("Host");
+  const auto scheme_end = origin->find("://");
+  if (!host || scheme_end == std::string_view::npos || origin->substr(scheme_end + 3) != *host) return false;
+  // Same host and port is not enough: http://host:port is another origin than https://host:port
+  // (a page on it, which a network attacker can write, must not act here). Over TLS only https;
+  // behind a TLS-terminating proxy (plain_http) the browser's origin is https too, but a direct
+  // plain listener is http, so both are taken there.
+  const auto scheme = origin->substr(0, scheme_end);
+  return scheme == "https" || (!req.secure && scheme == "http");
+}
 
 std::string client_ip(const http::Request& request, const std::string& trusted_proxy) {
   if (trusted_proxy.empty() || request.remote_ip != trusted_proxy) return request.remote_ip;

@@ -11,6 +11,10 @@ namespace harbour::api {
 // The client address: the socket's, or the last X-Forwarded-For hop when the socket is the proxy.
 std::string client_ip(const http::Request& request, const std::string& trusted_proxy);
 
+// Whether an unsafe request comes from this site: Sec-Fetch-Site, when sent, is same-origin or
+// none, and Origin, when sent, is this Host over this request's scheme (https over TLS).
+bool from_this_site(const http::Request& request);
+
 http::Response session_middleware(http::Request& request, http::Context& context, const http::Next& next);
 
 }  // namespace harbour::api

@@ -1,5 +1,6 @@
 #include "net/beast_convert.hpp"
 
+#include "core/random.hpp"
 #include "http/middleware.hpp"
 
 #include <boost/beast/http/field.hpp>
@@ -62,6 +63,8 @@ void to_beast_response(const http::Response& in, bool head, bool keep_alive, Bea
 http::Response net_error(int status, std::string_view code, std::string_view message, bool tls) {
   http::Response r = http::error_response(status, code, message);
   http::apply_security_headers(r, {.hsts = tls});
+  // Answered here, before the app's middleware, so the id every answer carries is set here too.
+  r.headers.set("X-Request-Id", core::new_request_id());
   r.close = true;
   return r;
 }

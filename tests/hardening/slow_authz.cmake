@@ -3,3 +3,6 @@
 add_test(NAME Hardening.SlowClients
          COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/hardening/slow_clients.py $<TARGET_FILE:harbour>)
 set_tests_properties(Hardening.SlowClients PROPERTIES LABELS integration TIMEOUT 180)
+add_test(NAME Hardening.HeadersAuthz
+         COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/hardening/headers_authz.py $<TARGET_FILE:harbour>)
+set_tests_properties(Hardening.HeadersAuthz PROPERTIES LABELS integration TIMEOUT 180)

@@ -40,6 +40,7 @@ class Server:
     after 15 s) and removes the folder."""
 
     def __init__(self, binary, *, args=(), env=None, web_files=None, prefix="harbour-slow-authz-"):
+        self.binary = binary
         self.work = tempfile.mkdtemp(prefix=prefix)
         self.data_dir = os.path.join(self.work, "data")
         self.log_path = os.path.join(self.work, "server.log")
