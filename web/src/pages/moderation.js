@@ -188,7 +188,9 @@ function itemCard(page, session, network, state, item, listEl, status) {
     });
     postArea = h('div', {}, callout, postView);
   }
-  content.append(
+  // setChildren skips the null of a part left out (the DOM's own append would show "null").
+  setChildren(
+    content,
     h('h2', { class: 'nhsuk-card__heading nhsuk-heading-m', id: headingId, text: `${kindWords(post.kind)}${where ? ` in \u201c${where}\u201d` : ''}` }),
     h(
       'p',
