@@ -2,6 +2,8 @@
 
 #include "core/app_error.hpp"
 
+#include <array>
+
 namespace harbour::api {
 namespace {
 
@@ -9,6 +11,8 @@ using core::AppError;
 using core::ErrorKind;
 
 constexpr int kMaxDepth = 8;
+// The widest object any route reads has about twenty fields; none is a map keyed by the client.
+constexpr std::size_t kMaxFields = 256;
 
 AppError invalid(std::string_view field, const std::string& message) {
   return AppError(ErrorKind::BadRequest, "invalid_field", "'" + std::string(field) + "': " + message);
@@ -21,23 +25,26 @@ JsonBody::JsonBody(const http::Request& request) {
   if (!type || !(type->starts_with("application/json"))) {
     throw AppError(ErrorKind::UnsupportedMediaType, "json_required", "Send the request body as application/json.");
   }
-  // nlohmann's lexer refuses invalid UTF-8 (RFC 3629) in strings; the callback bounds nesting
-  // before a deep document costs much.
-  int depth = 0;
-  bool too_deep = false;
-  auto cb = [&](int d, nlohmann::json::parse_event_t, nlohmann::json&) {
-    depth = d;
-    if (d > kMaxDepth) too_deep = true;
-    return !too_deep;
+  // nlohmann's lexer refuses invalid UTF-8 (RFC 3629) in strings. Its parser keeps its own stack
+  // (no recursion), and the callback ends the parse at the first value nested too deeply or the
+  // first field over an object's bound: the AppError leaves json::parse at once, so a hostile body
+  // (100,000 '[' or 10,000 keys) costs no more than reading up to that point.
+  std::array<std::size_t, kMaxDepth + 2> fields{};  // per open object, indexed by its keys' depth
+  auto cb = [&fields](int depth, nlohmann::json::parse_event_t event, nlohmann::json&) {
+    if (depth > kMaxDepth) throw AppError(ErrorKind::BadRequest, "json_too_deep", "The JSON body is nested too deeply.");
+    const auto d = static_cast<std::size_t>(depth);
+    if (event == nlohmann::json::parse_event_t::object_start) {
+      fields[d + 1] = 0;  // its keys arrive at depth + 1
+    } else if (event == nlohmann::json::parse_event_t::key && ++fields[d] > kMaxFields) {
+      throw AppError(ErrorKind::BadRequest, "json_too_many_fields", "A JSON object in the body has too many fields.");
+    }
+    return true;
   };
   try {
     body_ = nlohmann::json::parse(request.body, cb);
   } catch (const nlohmann::json::exception&) {
-    throw AppError(ErrorKind::BadRequest, too_deep ? "json_too_deep" : "invalid_json",
-                   too_deep ? "The JSON body is nested too deeply." : "The request body is not valid JSON.");
+    throw AppError(ErrorKind::BadRequest, "invalid_json", "The request body is not valid JSON.");
   }
-  (void)depth;
-  if (too_deep) throw AppError(ErrorKind::BadRequest, "json_too_deep", "The JSON body is nested too deeply.");
   if (!body_.is_object()) throw AppError(ErrorKind::BadRequest, "invalid_json", "The request body must be a JSON object.");
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // Reading a JSON request body: hostile until validated. Refuses a wrong Content-Type (415), bad
-// JSON or nesting deeper than a few levels (400), and fields of the wrong type or size, each with
-// a stable code naming the field.
+// JSON, nesting deeper than 8 levels or an object with more than 256 fields (400: invalid_json,
+// json_too_deep, json_too_many_fields), and fields of the wrong type or size, each with a stable
+// code naming the field.
 #include "http/request.hpp"
 
 #include <nlohmann/json.hpp>

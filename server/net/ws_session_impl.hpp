@@ -50,6 +50,9 @@ inline constexpr int kSessionExpiredCloseCode = 4001;  // as services::kSessionE
 // Wall's capacity at 1,000 receivers).
 inline constexpr std::chrono::milliseconds kLiveDrainInterval{10};
 
+// Client messages are small control objects ("ping", "echo"); nesting past this is refused.
+inline constexpr int kMaxMessageDepth = 16;
+
 template <class NextLayer>
 class WsSession : public live::Subscriber, public Closable, public std::enable_shared_from_this<WsSession<NextLayer>> {
   static constexpr bool kTls = std::is_same_v<NextLayer, TlsStream>;
@@ -245,9 +248,19 @@ class WsSession : public live::Subscriber, public Closable, public std::enable_s
   }
 
   void handle_message(const std::string& text) {
-    const auto msg = nlohmann::json::parse(text, nullptr, false);
+    // nlohmann parses without recursion but copies and prints with it: an echo of 32,000 nested
+    // arrays (64 KiB) overflowed a 1 MiB stack. Deeper values are dropped while parsing (the
+    // callback's false) and the message refused.
+    bool too_deep = false;
+    const nlohmann::json msg = nlohmann::json::parse(  // not auto: the lambda makes it dependent
+        text,
+        [&too_deep](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+          if (depth > kMaxMessageDepth) too_deep = true;
+          return !too_deep;
+        },
+        false);
     nlohmann::json reply;
-    if (msg.is_discarded() || !msg.is_object() || !msg.contains("type") || !msg["type"].is_string()) {
+    if (too_deep || msg.is_discarded() || !msg.is_object() || !msg.contains("type") || !msg["type"].is_string()) {
       reply = {{"type", "error"}, {"code", "invalid_message"}, {"message", "Messages are JSON objects with a \"type\"."}};
     } else if (const auto type = msg["type"].get<std::string>(); type == "ping") {
       reply = {{"type", "pong"}};
