@@ -17,7 +17,7 @@ sweep has no entry for, or the sweep an entry the router lacks).
 2. CSRF. Every unsafe route (POST/PUT/PATCH/DELETE), signed in as an admin and as a member:
    without the token, with a wrong token, with a foreign Origin, Origin null, Origin of the same
    host over http://, Sec-Fetch-Site cross-site and same-site: 403 with code csrf_token_invalid or
-   cross_site_refused; signed out: a foreign Origin, Origin null, Sec-Fetch-Site cross-site: 403.
+   cross_site_refused; signed out, the five Origin and Sec-Fetch-Site variants: 403.
    None of them may change anything (the audit log, which records every change, does not grow;
    the sessions still work). A control request with everything right then gets an answer that is
    not a CSRF refusal (ids that do not exist for routes that would delete or decide something).
