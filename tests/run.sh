@@ -5,10 +5,15 @@
 # Talks only to 127.0.0.1. Exit code 0 only if everything passed.
 #   bash tests/run.sh            everything
 #   HARBOUR_PRESET=debug bash tests/run.sh    another CMake preset (default: ci)
-#   HARBOUR_SANITIZERS=0 bash tests/run.sh    skip the ASan/UBSan pass (it doubles the build time)
+#   HARBOUR_SANITIZERS=0 bash tests/run.sh    skip the ASan/UBSan and TSan passes and the fuzzing
+#                                             (they triple the build time)
+#   HARBOUR_FUZZ=0 bash tests/run.sh          skip only the fuzzing (60 s per libFuzzer target)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 preset="${HARBOUR_PRESET:-ci}"
+# The tests ThreadSanitizer runs: the unit tests of threaded parts, both stream layers, and every
+# integration test (each starts the TSan-built server and talks to it over real sockets).
+tsan_tests='^(Hub|OutboundQueue|StoreWriter|GenerationCache|WallTest|AuditLog|StoreBackup|BackupRestore|Password|CoalescingStreamTest|CoalescingComposedWrites|TlsSocketStreamTest|Accounts|DemoAccounts|Admin|DataRights|ContentFlow|ContentIsolation|HttpOverTls|HttpLimits|Lifecycle|ModerationActions|SafetyFlow|WallLive|WebSocket)\.'
 
 bash deploy/setup.sh --test --preset="$preset"
 
@@ -26,6 +31,19 @@ if [ "${HARBOUR_SANITIZERS:-1}" = 1 ]; then
   cmake --preset asan-ubsan >/dev/null
   cmake --build --preset asan-ubsan
   ctest --preset asan-ubsan --timeout 300 -j2
+  # The same build holds the libFuzzer targets (tests/fuzz): the committed regressions and seeds ran
+  # in ctest above; now each target explores from its corpus for a minute.
+  if [ "${HARBOUR_FUZZ:-1}" = 1 ]; then
+    echo "== fuzzing (libFuzzer, ASan + UBSan, clang-14): ${HARBOUR_FUZZ_SECONDS:-60} s per target"
+    HARBOUR_FUZZ_PRESET=asan-ubsan bash tests/fuzz/run.sh "${HARBOUR_FUZZ_SECONDS:-60}"
+  fi
+  # ThreadSanitizer on everything with threads: the writer, the hub, the worker pool, the stream
+  # layers, and the real server (io threads, workers, writer) under the integration tests. A race
+  # aborts the process (TSAN_OPTIONS in the preset), so the test that met it fails.
+  echo "== threaded tests under ThreadSanitizer (clang-14)"
+  cmake --preset tsan >/dev/null
+  cmake --build --preset tsan
+  ctest --preset tsan --timeout 300 -j2 -R "$tsan_tests"
 fi
 
 echo "== browser tests (playwright-core + axe-core, /usr/bin/chromium)"

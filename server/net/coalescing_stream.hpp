@@ -79,7 +79,7 @@ class CoalescingStream {
   template <class ConstBuffers, class Token>
   auto async_write_some(const ConstBuffers& buffers, Token&& token) {
     return boost::asio::async_initiate<Token, void(error_code, std::size_t)>(
-        [this](auto handler, const ConstBuffers& b) { accept(std::move(handler), b); }, token, buffers);
+        [this](auto handler, const ConstBuffers& b) { this->accept(std::move(handler), b); }, token, buffers);
   }
 
   // Completes once every byte accepted so far has been written to the next layer, or has failed.

@@ -7,6 +7,9 @@
 #   bash tests/fuzz/run.sh 1800       nightly: 30 min per target; figures to tests/fuzz/results/latest.md
 #   bash tests/fuzz/run.sh 60 markdown parsers     only these targets
 #   HARBOUR_FUZZ_RECORD=1 bash tests/fuzz/run.sh   write results/latest.md for a short run too
+#   HARBOUR_FUZZ_PRESET=asan-ubsan bash tests/fuzz/run.sh   use the asan-ubsan build (tests/run.sh
+#       does: that preset builds the targets too, at -O1 without NDEBUG, which saves CI a second
+#       sanitizer build of the whole server; the `fuzz` preset, the default, is for long runs)
 #
 # Prints the executions per target (libFuzzer's final stats) and exits non-zero when any target
 # crashed, leaked, timed out or broke a property; each such input is copied to
@@ -25,12 +28,13 @@ targets=("$@")
 record="${HARBOUR_FUZZ_RECORD:-0}"
 [ "$seconds" -gt 60 ] && record=1
 nice_cmd=(nice -n "${HARBOUR_FUZZ_NICE:-19}")
-build=build/fuzz
+preset="${HARBOUR_FUZZ_PRESET:-fuzz}"
+build="build/$preset"
 here=tests/fuzz
 
-echo "== fuzz: build (preset fuzz, clang-14, ASan + UBSan + libFuzzer)"
-cmake --preset fuzz >/dev/null
-"${nice_cmd[@]}" cmake --build --preset fuzz --target "${targets[@]/#/fuzz_}"
+echo "== fuzz: build (preset $preset, clang-14, ASan + UBSan + libFuzzer)"
+cmake --preset "$preset" >/dev/null
+"${nice_cmd[@]}" cmake --build --preset "$preset" --target "${targets[@]/#/fuzz_}"
 
 # The targets' temporary databases live in memory when /dev/shm is there: SQLite's fsyncs
 # (synchronous=FULL) on a disk would otherwise be most of an input's time.
