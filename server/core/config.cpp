@@ -155,7 +155,7 @@ const std::vector<KeyDef>& key_defs() {
         [](Config& c, const std::string& v) { c.limits.header_bytes = parse_size(v, 1024, 1 << 20); });
     add("limits.body_bytes", "64KiB", "Largest request body (routes may set their own).",
         [](Config& c, const std::string& v) { c.limits.body_bytes = parse_size(v, 1024, 64 << 20); });
-    add("limits.header_timeout", "10s", "Time a client has to send a whole request header once it starts.",
+    add("limits.header_timeout", "10s", "Time a client has to send a whole request header once it starts; on a new connection, from accept, the TLS handshake included.",
         [](Config& c, const std::string& v) { c.limits.header_timeout = parse_duration(v); });
     add("limits.body_timeout", "30s", "Time a client has to send a request body.",
         [](Config& c, const std::string& v) { c.limits.body_timeout = parse_duration(v); });

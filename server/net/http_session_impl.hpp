@@ -2,10 +2,17 @@
 // The HTTP/1.1 session template (plain or TLS stream). Included only by http_session_tls.cpp and
 // http_session_plain.cpp, which each instantiate one stream type.
 //
-// Life of a connection: [TLS handshake] -> wait for bytes (idle_timeout; header_timeout for the
-// first request) -> read header (header_timeout, header_bytes) -> pick the route's body limit,
+// Life of a connection: [TLS handshake] -> wait for bytes (idle_timeout) -> read header
+// (header_timeout, header_bytes; for a new connection one header_timeout from accept covers the
+// handshake, the wait and the first header) -> pick the route's body limit,
 // refuse oversized bodies before reading them -> read body (body_timeout) -> hand the Request to the
 // app (inline or worker pool) -> write the Response (write_timeout) -> keep-alive or close.
+//
+// Framing is strict (RFC 9112), because a proxy in front that read the same bytes differently
+// could smuggle a second request past it: folded header lines, a Transfer-Encoding other than
+// "chunked", and a missing or repeated Host are refused with 400 and the connection closes. The
+// read buffer is bounded, so a chunk-size line (with its extensions) or trailer can never grow
+// past the header limit plus one read (tests/hardening/hostile_http.py).
 #include "http/app.hpp"
 #include "net/beast_convert.hpp"
 #include "net/sessions.hpp"
@@ -15,6 +22,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/read_size.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -41,7 +49,10 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
  public:
   template <class... StreamArgs>
   HttpSession(ServerContext& ctx, ConnectionLimiter::Slot slot, StreamArgs&&... args)
-      : stream_(std::forward<StreamArgs>(args)...), ctx_(ctx), slot_(std::move(slot)) {}
+      : stream_(std::forward<StreamArgs>(args)...),
+        ctx_(ctx),
+        slot_(std::move(slot)),
+        buffer_(ctx.config.limits.header_bytes + kReadChunk) {}
 
   ~HttpSession() override { ctx_.registry.remove(this); }
 
@@ -79,11 +90,14 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
 
   // Waits for the first byte of the next request with the idle timeout, then gives the header
   // its own (shorter) deadline, so a slow-loris header cannot hide behind keep-alive idleness.
+  // The first request keeps on_start's deadline: a client that paused inside the handshake must
+  // not get a fresh header_timeout for its header (tests/hardening/slow_clients.py).
   void do_read(bool first) {
     state_ = State::Reading;
+    first_request_ = first;
     if (ctx_.stopping) return do_close();
     if (buffer_.size() == 0) {
-      lowest().expires_after(first ? ctx_.config.limits.header_timeout : ctx_.config.limits.idle_timeout);
+      if (!first) lowest().expires_after(ctx_.config.limits.idle_timeout);
       stream_.async_read_some(buffer_.prepare(kReadChunk),
                               [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
                                 if (ec) return self->do_close();
@@ -98,17 +112,72 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
   void read_header() {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(ctx_.config.limits.header_bytes));
-    parser_->body_limit(ctx_.config.limits.body_bytes);
-    lowest().expires_after(ctx_.config.limits.header_timeout);
-    bhttp::async_read_header(stream_, buffer_, *parser_,
-                             [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                               self->on_header(ec);
-                             });
+    // No limit yet: Beast compares a declared Content-Length with it as soon as the header ends,
+    // which refused bodies over 64 KiB on routes that allow 256 KiB or 1 MiB. on_header sets the
+    // route's limit before any body byte is parsed (and refuses a declared length over it).
+    parser_->body_limit(boost::none);
+    if (!first_request_) lowest().expires_after(ctx_.config.limits.header_timeout);  // once: for the whole header
+    fold_scan_from_ = 0;
+    parse_header();
+  }
+
+  // The header is fed to the parser here rather than by http::async_read_header, so that its raw
+  // bytes can be checked for folded lines first: Beast would unfold them (RFC 9112 §5.2 allows
+  // that, or a 400), which is exactly where a proxy that does neither reads another request.
+  void parse_header() {
+    if (buffer_.size() > 0) {
+      const std::string_view bytes(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+      if (folds_a_header_line(bytes, fold_scan_from_)) {
+        return send_error(400, "bad_request", "Folded header lines are not accepted.");
+      }
+      beast::error_code ec;
+      buffer_.consume(parser_->put(buffer_.data(), ec));  // nothing until the header is whole
+      if (parser_->is_header_done()) return on_header({});
+      if (ec && ec != bhttp::error::need_more) return on_read_error(ec);
+    }
+    // Beast reports header_limit before the buffer (header_bytes + one read) can fill.
+    const auto room = beast::read_size(buffer_, kReadChunk);
+    if (room == 0) return on_read_error(bhttp::error::header_limit);
+    stream_.async_read_some(buffer_.prepare(room), [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+      if (ec) return self->on_read_error(ec);
+      self->buffer_.commit(n);
+      self->parse_header();
+    });
+  }
+
+  // Whether the header at the start of `bytes` folds a line (a line break followed by a space or
+  // a tab) before its blank line. `from`: where the previous, shorter look stopped.
+  static bool folds_a_header_line(std::string_view bytes, std::size_t& from) {
+    for (auto i = bytes.find('\n', from); i != std::string_view::npos; i = bytes.find('\n', i + 1)) {
+      if (i + 1 == bytes.size()) {
+        from = i;  // what follows has not arrived yet
+        return false;
+      }
+      const char next = bytes[i + 1];
+      if (next == ' ' || next == '\t') return true;
+      if (next == '\r' || next == '\n') {
+        from = i;  // the blank line: the body, if any, follows
+        return false;
+      }
+    }
+    from = bytes.size();
+    return false;
   }
 
   void on_header(beast::error_code ec) {
     if (ec) return on_read_error(ec);
     auto& req = parser_->get();
+
+    // RFC 9112 §3.2: an HTTP/1.1 request carries exactly one Host, an HTTP/1.0 one at most one.
+    const auto hosts = req.count(bhttp::field::host);
+    if (hosts > 1 || (hosts == 0 && req.version() >= 11)) {
+      return send_error(400, "bad_request", "The request needs exactly one Host header.");
+    }
+    // §6.3: with any transfer coding but a lone "chunked" the body's length is not known here.
+    if (req.count(bhttp::field::transfer_encoding) != 0 &&
+        !http::iequals(req[bhttp::field::transfer_encoding], "chunked")) {
+      return send_error(400, "bad_request", "Only Transfer-Encoding: chunked is accepted.");
+    }
 
     if (beast::websocket::is_upgrade(req)) return on_upgrade();
 
@@ -293,7 +362,8 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
   Stream stream_;
   ServerContext& ctx_;
   ConnectionLimiter::Slot slot_;
-  beast::flat_buffer buffer_;
+  beast::flat_buffer buffer_;  // bounded: header_bytes + kReadChunk
+  std::size_t fold_scan_from_ = 0;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::optional<bhttp::response<bhttp::empty_body>> continue_;
   std::optional<http::Response> response_;
@@ -301,6 +371,7 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
   State state_ = State::Reading;
   bool keep_alive_ = true;
   bool head_ = false;
+  bool first_request_ = true;  // reading the connection's first request (deadline from accept)
 };
 
 }  // namespace harbour::net
