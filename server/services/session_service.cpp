@@ -77,7 +77,12 @@ std::shared_ptr<const Principal> SessionService::check(const Resolved& session, 
     const auto id = session.principal->session_id;
     const auto at = core::format_utc_ms(now);
     const char* reason = absolute_expired ? "expired" : "idle";
-    db_.writer().submit([id, at, reason](store::Connection& c) { store::end_session(c, id, at, reason); }, {});
+    try {
+      db_.writer().submit([id, at, reason](store::Connection& c) { store::end_session(c, id, at, reason); }, {});
+    } catch (const std::exception&) {
+      // Shutting down, or the database is locked: the session is over either way (its deadline
+      // is checked on every request), and the request goes on as signed out.
+    }
     return nullptr;
   }
   if (now - session.last_seen > std::chrono::minutes(1)) {

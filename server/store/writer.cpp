@@ -59,6 +59,9 @@ Writer::Writer(const std::filesystem::path& db, Options options) : Writer(open_c
 
 Writer::Writer(Connection connection, Options options) : options_(options), connection_(std::move(connection)) {
   options_.max_batch = std::max<std::size_t>(options_.max_batch, 1);
+  // Replaces the connection's busy_timeout with the same wait that also tells submit() when the
+  // writer is waiting for another process's lock.
+  sqlite3_busy_handler(connection_.handle(), &Writer::on_busy, this);
   // Both vectors keep this capacity for good (they are swapped, never shrunk): a batch allocates
   // nothing of its own unless the queue outgrows max_batch.
   queue_.reserve(options_.max_batch);
@@ -72,9 +75,42 @@ void Writer::submit(Job job, Done done, Effect effect) {
   {
     const std::lock_guard lock(mutex_);
     if (stopping_) throw DbError(SQLITE_MISUSE, "the writer is stopped and takes no more jobs");
+    if (locked_out(std::chrono::steady_clock::now())) {
+      ++stats_.refused_jobs;
+      throw DbError(SQLITE_BUSY, "another process holds the database's write lock; new writes are refused until it is free");
+    }
     queue_.push_back(Entry{std::move(job), std::move(done), nullptr, effect});
   }
   wake_.notify_one();
+}
+
+bool Writer::locked_out(std::chrono::steady_clock::time_point now) const {
+  // After a BEGIN failed busy, one job at a time probes the lock; the others are refused.
+  if (locked_ && (batch_running_ || !queue_.empty())) return true;
+  const auto since = lock_wait_since_.load(std::memory_order_acquire);
+  if (since == 0) return false;  // not waiting for anyone's lock
+  if (queue_.size() >= options_.lock_wait_queue) return true;
+  const auto limit = std::chrono::duration_cast<std::chrono::steady_clock::duration>(options_.lock_wait_refuse).count();
+  return now.time_since_epoch().count() - since >= limit;
+}
+
+int Writer::on_busy(void* self, int attempts) noexcept {
+  // SQLite's own busy_timeout handler, plus a note of when the wait began (submit() reads it).
+  // The same steps as SQLite's: short sleeps first, then 100 ms at a time.
+  static constexpr int kDelaysMs[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100};
+  auto& writer = *static_cast<Writer*>(self);
+  const auto now = std::chrono::steady_clock::now();
+  if (attempts == 0) {
+    writer.lock_wait_since_.store(std::max<std::chrono::steady_clock::rep>(now.time_since_epoch().count(), 1),
+                                  std::memory_order_release);
+  }
+  const std::chrono::steady_clock::time_point since{
+      std::chrono::steady_clock::duration(writer.lock_wait_since_.load(std::memory_order_acquire))};
+  const auto left = writer.connection_.busy_timeout() - std::chrono::duration_cast<std::chrono::milliseconds>(now - since);
+  if (left <= std::chrono::milliseconds(0)) return 0;  // give up: the statement fails with SQLITE_BUSY
+  const int step = kDelaysMs[std::min<std::size_t>(static_cast<std::size_t>(attempts), std::size(kDelaysMs) - 1)];
+  std::this_thread::sleep_for(std::min(left, std::chrono::milliseconds(step)));
+  return 1;
 }
 
 void Writer::stop() {
@@ -93,7 +129,8 @@ void Writer::stop() {
   // for reading benchmarks.
   const Stats s = stats();
   core::log::info("writer_stopped", {{"jobs", s.jobs}, {"batches", s.batches}, {"largest_batch", s.largest_batch},
-                                     {"failed_jobs", s.failed_jobs}, {"failed_commits", s.failed_commits}});
+                                     {"failed_jobs", s.failed_jobs}, {"failed_commits", s.failed_commits},
+                                     {"refused_jobs", s.refused_jobs}});
 }
 
 Writer::Stats Writer::stats() const {
@@ -121,6 +158,7 @@ void Writer::loop() {
     std::this_thread::yield();
     {
       std::unique_lock lock(mutex_);
+      batch_running_ = true;
       if (queue_.size() <= options_.max_batch) {
         batch_.swap(queue_);
       } else {
@@ -132,7 +170,57 @@ void Writer::loop() {
     }
     run_batch();
     batch_.clear();
+    lock_wait_since_.store(0, std::memory_order_release);  // in case a statement other than BEGIN waited
+    {
+      const std::lock_guard lock(mutex_);
+      batch_running_ = false;
+    }
   }
+}
+
+bool Writer::begin_transaction(std::size_t begin) {
+  std::exception_ptr error;
+  bool busy = false;
+  try {
+    connection_.exec("BEGIN IMMEDIATE");
+  } catch (const DbError& e) {
+    error = std::current_exception();
+    busy = e.is_busy();
+  } catch (...) {
+    error = std::current_exception();
+  }
+  lock_wait_since_.store(0, std::memory_order_release);  // whatever the outcome, no longer waiting
+
+  bool was_locked = false;
+  {
+    const std::lock_guard lock(mutex_);
+    was_locked = locked_;
+    if (!error) {
+      locked_ = false;
+    } else if (busy) {
+      locked_ = true;
+      // Everything queued meanwhile waited for this same lock: it fails now with this error
+      // instead of waiting a whole busy_timeout more in the next batch.
+      batch_.insert(batch_.end(), std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
+      queue_.clear();
+      // Over before its Done callbacks run, so whoever they wake may send the next probe.
+      batch_running_ = false;
+    }
+  }
+  if (!error) {
+    if (was_locked) {
+      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - locked_since_);
+      core::log::info("database_lock_released", {{"locked_ms", ms.count()}});
+    }
+    return true;
+  }
+  if (busy && !was_locked) {
+    locked_since_ = std::chrono::steady_clock::now() - connection_.busy_timeout();
+    core::log::warn("database_locked", {{"advice", "another process holds the database's write lock: writes answer 503 until it lets go"}});
+  }
+  // Busy beyond busy_timeout (another process holds the write lock), disk full ...
+  complete(begin, batch_.size(), error);
+  return false;
 }
 
 void Writer::run_batch() {
@@ -141,13 +229,7 @@ void Writer::run_batch() {
   // Normally one pass, one transaction. Only when SQLite ends the transaction under a job do the
   // jobs after it get a fresh transaction of their own.
   while (begin < size) {
-    try {
-      connection_.exec("BEGIN IMMEDIATE");
-    } catch (...) {
-      // Busy beyond busy_timeout (another process holds the write lock), disk full ...
-      complete(begin, size, std::current_exception());
-      return;
-    }
+    if (!begin_transaction(begin)) return;
 
     std::size_t end = size;
     std::exception_ptr lost;  // set when the transaction vanished under a job

@@ -9,9 +9,19 @@
 // If the COMMIT fails, every job of the batch that had succeeded gets the commit's DbError. If
 // SQLite itself aborts the transaction under a job (disk full, I/O error), that job and the ones
 // before it in the batch get the error, and the jobs after it run in a fresh transaction.
+//
+// Another process holding the write lock (a `harbour invite create`, an operator's sqlite3): the
+// batch's BEGIN waits up to busy_timeout. If it still fails, the batch and every job queued
+// during that wait get its SQLITE_BUSY error (503 with Retry-After), so no job waits for two
+// timeouts in a row. Each request thread waiting on the writer is a worker taken from everyone's
+// reads, so a locked database must not gather them: while the BEGIN waits for the lock, at most
+// lock_wait_queue jobs queue behind it, none once it has waited lock_wait_refuse; after a BEGIN
+// failed busy, one job at a time probes the lock until a BEGIN succeeds again. submit() refuses
+// the others at once with SQLITE_BUSY.
 #include "store/connection.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -33,12 +43,17 @@ namespace harbour::store {
 // nested struct with member initializers; use them as Writer::Options and Writer::Stats.
 struct WriterOptions {
   std::size_t max_batch = 512;  // jobs per transaction; bounds how long one commit waits
+  // While the writer waits for another process's write lock: how many jobs may queue behind
+  // it, and after how long of waiting none may (see the top of this file).
+  std::size_t lock_wait_queue = 2;
+  std::chrono::milliseconds lock_wait_refuse{250};
 };
 struct WriterStats {
   std::uint64_t jobs = 0;            // completed, successfully or not
   std::uint64_t batches = 0;         // transactions attempted
   std::uint64_t failed_jobs = 0;     // jobs completed with an error (their own or the commit's)
   std::uint64_t failed_commits = 0;  // transactions whose BEGIN or COMMIT failed or that SQLite aborted
+  std::uint64_t refused_jobs = 0;    // refused by submit() while another process held the lock
   std::size_t largest_batch = 0;
 };
 
@@ -74,8 +89,9 @@ class Writer {
     Bookkeeping,  // changes nothing a cached read shows (a session's last-seen time)
   };
 
-  // Queues a job. After stop() has begun this throws DbError (SQLITE_MISUSE) and `done` is
-  // never called: the caller is still on its own thread and can answer for itself.
+  // Queues a job. After stop() has begun this throws DbError (SQLITE_MISUSE), and while another
+  // process holds the database's write lock (see the top of this file) DbError (SQLITE_BUSY);
+  // then `done` is never called: the caller is still on its own thread and can answer for itself.
   void submit(Job job, Done done, Effect effect = Effect::Visible);
 
   // Queues `f` and returns a future of its result, fulfilled only after the commit; it carries
@@ -118,6 +134,12 @@ class Writer {
 
   void loop();
   void run_batch();
+  // True when a new job must be refused because another process holds the lock. Needs mutex_.
+  bool locked_out(std::chrono::steady_clock::time_point now) const;
+  // BEGIN IMMEDIATE of the batch from `begin`; on SQLITE_BUSY also fails everything queued.
+  bool begin_transaction(std::size_t begin);
+  // The connection's busy handler (sqlite3_busy_handler): waits like busy_timeout.
+  static int on_busy(void* self, int attempts) noexcept;
   // Calls Done for batch_[begin, end) and updates the stats.
   void complete(std::size_t begin, std::size_t end, std::exception_ptr commit_error) noexcept;
   void notify_commit(bool content, bool identity) noexcept;
@@ -129,6 +151,11 @@ class Writer {
   std::vector<Entry> queue_;   // guarded by mutex_
   std::vector<Entry> batch_;   // writer thread only; swapped with queue_ so both keep capacity
   bool stopping_ = false;      // guarded by mutex_
+  bool batch_running_ = false; // guarded by mutex_: a batch has left the queue and not finished
+  bool locked_ = false;        // guarded by mutex_: the last BEGIN failed busy
+  std::chrono::steady_clock::time_point locked_since_{};  // writer thread only: for the log
+  // Since when the writer waits for another process's lock (steady clock ticks), 0 when it does not.
+  std::atomic<std::chrono::steady_clock::rep> lock_wait_since_{0};
   Stats stats_;                // guarded by mutex_
   std::shared_ptr<const std::function<void()>> commit_observer_;  // guarded by mutex_
   std::atomic<std::uint64_t> generation_{0};
