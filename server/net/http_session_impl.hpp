@@ -8,13 +8,12 @@
 // refuse oversized bodies before reading them -> read body (body_timeout) -> hand the Request to the
 // app (inline or worker pool) -> write the Response (write_timeout) -> keep-alive or close.
 //
-// Framing is strict (RFC 9112), because a proxy in front that read the same bytes differently
-// could smuggle a second request past it: folded header lines, a Transfer-Encoding other than
-// "chunked", and a missing or repeated Host are refused with 400 and the connection closes. The
-// read buffer is bounded, so a chunk-size line (with its extensions) or trailer can never grow
-// past the header limit plus one read (tests/hardening/hostile_http.py).
+// Framing is strict (net/request_framing.hpp says what is refused and why). The read buffer is
+// bounded, so a chunk-size line (with its extensions) or trailer can never grow past the header
+// limit plus one read (tests/hardening/hostile_http.py).
 #include "http/app.hpp"
 #include "net/beast_convert.hpp"
+#include "net/request_framing.hpp"
 #include "net/sessions.hpp"
 
 #include "core/log.hpp"
@@ -29,7 +28,6 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/write.hpp>
-#include <boost/beast/websocket/rfc6455.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -145,61 +143,18 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
     });
   }
 
-  // Whether the header at the start of `bytes` folds a line (a line break followed by a space or
-  // a tab) before its blank line. `from`: where the previous, shorter look stopped.
-  static bool folds_a_header_line(std::string_view bytes, std::size_t& from) {
-    for (auto i = bytes.find('\n', from); i != std::string_view::npos; i = bytes.find('\n', i + 1)) {
-      if (i + 1 == bytes.size()) {
-        from = i;  // what follows has not arrived yet
-        return false;
-      }
-      const char next = bytes[i + 1];
-      if (next == ' ' || next == '\t') return true;
-      if (next == '\r' || next == '\n') {
-        from = i;  // the blank line: the body, if any, follows
-        return false;
-      }
-    }
-    from = bytes.size();
-    return false;
-  }
-
   void on_header(beast::error_code ec) {
     if (ec) return on_read_error(ec);
-    auto& req = parser_->get();
-
-    // RFC 9112 §3.2: an HTTP/1.1 request carries exactly one Host, an HTTP/1.0 one at most one.
-    const auto hosts = req.count(bhttp::field::host);
-    if (hosts > 1 || (hosts == 0 && req.version() >= 11)) {
-      return send_error(400, "bad_request", "The request needs exactly one Host header.");
+    const auto verdict = judge_header(*parser_, ctx_.app);  // sets the route's body limit
+    switch (verdict.next) {
+      case HeaderVerdict::Next::Refuse:
+        return send_error(verdict.refusal.status, verdict.refusal.code, verdict.refusal.message);
+      case HeaderVerdict::Next::Upgrade:
+        return on_upgrade();
+      case HeaderVerdict::Next::ReadBody:
+        if (verdict.send_continue) return send_continue();
+        return read_body();
     }
-    // §6.3: with any transfer coding but a lone "chunked" the body's length is not known here.
-    if (req.count(bhttp::field::transfer_encoding) != 0 &&
-        !http::iequals(req[bhttp::field::transfer_encoding], "chunked")) {
-      return send_error(400, "bad_request", "Only Transfer-Encoding: chunked is accepted.");
-    }
-
-    if (beast::websocket::is_upgrade(req)) return on_upgrade();
-
-    std::string path, query;
-    if (!http::split_target(req.target(), path, query)) {
-      return send_error(400, "bad_target", "The request target is not a valid path.");
-    }
-    const auto method = http::parse_method(req.method_string());
-    const auto limit = ctx_.app.body_limit(method, path);
-    parser_->body_limit(limit);
-    // Refuse a declared body over the limit before reading a byte of it.
-    if (auto declared = parser_->content_length(); declared && *declared > limit) {
-      return send_error(413, "body_too_large", "The request body is larger than this address accepts.");
-    }
-    const auto expect = req[bhttp::field::expect];
-    if (!expect.empty()) {
-      if (!http::iequals(expect, "100-continue")) {
-        return send_error(417, "expectation_failed", "Only Expect: 100-continue is supported.");
-      }
-      if (!parser_->is_done()) return send_continue();
-    }
-    read_body();
   }
 
   void send_continue() {
@@ -221,20 +176,10 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
   }
 
   void on_read_error(beast::error_code ec) {
-    if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted || ec == beast::error::timeout ||
-        ec == asio::error::eof || ec == asio::error::connection_reset) {
-      return do_close();
+    if (const auto refusal = refusal_for_read_error(ec)) {
+      return send_error(refusal->status, refusal->code, refusal->message);
     }
-    if (ec == bhttp::error::header_limit) {
-      return send_error(431, "header_too_large", "The request headers are too large.");
-    }
-    if (ec == bhttp::error::body_limit) {
-      return send_error(413, "body_too_large", "The request body is larger than this address accepts.");
-    }
-    if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category()) {
-      return send_error(400, "bad_request", "The request could not be understood.");
-    }
-    do_close();  // TLS errors, resets: nothing useful to say
+    do_close();  // closed, reset, timed out, TLS errors: nothing useful to say
   }
 
   void on_request() {

@@ -2,11 +2,13 @@
 //
 // The input is what a client sends on one keep-alive connection (after TLS): up to 8 pipelined
 // requests. Each goes through Beast's request parser with Harbour's limits (header_bytes,
-// body_bytes, then the route's own body limit as the session applies it before reading the body),
-// the session's checks (bad target 400, declared body too large 413, Expect 417, WebSocket upgrade
-// to /ws through the app's GET /ws check), server/net/beast_convert into Harbour's Request, the
-// real App (every route of server/api, the middleware chain, the worker pools) on a real SQLite
-// database with the demo community, and back through beast_convert into a serialised response.
+// then the route's own body limit as the session applies it before reading the body), the
+// session's framing rules themselves (server/net/request_framing: folded lines, Host,
+// Transfer-Encoding, bad target 400, declared body too large 413, Expect 417; read errors 431, 413,
+// 400), the WebSocket upgrade to /ws through the app's GET /ws check, server/net/beast_convert
+// into Harbour's Request, the real App (every route of server/api, the middleware chain, the
+// worker pools) on a real SQLite database with the demo community, and back through beast_convert
+// into a serialised response.
 // Placeholders ${member}, ${member.csrf}, ${staff}, ... stand for live session tokens (see
 // support/fuzz_app.hpp), so inputs reach signed-in code.
 //
@@ -16,6 +18,7 @@
 // static file answer holds one of the web client's files (support/fuzz_app.hpp).
 #include "http/cookies.hpp"
 #include "net/beast_convert.hpp"
+#include "net/request_framing.hpp"
 #include "services/session_service.hpp"
 #include "support/checks.hpp"
 #include "support/fuzz_app.hpp"
@@ -69,13 +72,9 @@ http::Response run_app(const http::App& app, http::Request request) {
 
 // What HttpSession::on_read_error answers (nullopt: it closes without a word).
 std::optional<http::Response> read_error_response(beast::error_code ec) {
-  if (ec == bhttp::error::end_of_stream) return std::nullopt;
-  if (ec == bhttp::error::header_limit) return net::net_error(431, "header_too_large", "The request headers are too large.", true);
-  if (ec == bhttp::error::body_limit) return net::net_error(413, "body_too_large", "The request body is larger than this address accepts.", true);
-  if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category()) {
-    return net::net_error(400, "bad_request", "The request could not be understood.", true);
-  }
-  return std::nullopt;
+  const auto refusal = net::refusal_for_read_error(ec);
+  if (!refusal) return std::nullopt;
+  return net::net_error(refusal->status, refusal->code, refusal->message, true);
 }
 
 // Feeds `rest` to the parser until `done(parser)`; at the end of the input the connection is closed
@@ -111,10 +110,15 @@ beast::error_code feed(bhttp::request_parser<bhttp::string_body>& parser, std::s
 // One request of the connection; nullopt when the connection ends without an answer.
 std::optional<Outcome> one_request(fuzz::AppFixture& fx, std::string_view& rest, const std::string& ip) {
   const auto& limits = fx.config().limits;
-  bhttp::request_parser<bhttp::string_body> parser;
+  net::RequestParser parser;
   parser.header_limit(static_cast<std::uint32_t>(limits.header_bytes));
-  parser.body_limit(limits.body_bytes);
+  parser.body_limit(boost::none);  // HttpSession::read_header: the route's limit comes with the header
 
+  // HttpSession::parse_header looks for folded lines before the parser sees the header.
+  std::size_t scanned = 0;
+  if (net::folds_a_header_line(rest, scanned)) {
+    return net_answer(net::net_error(400, "bad_request", "Folded header lines are not accepted.", true));
+  }
   auto ec = feed(parser, rest, [](const auto& p) { return p.is_header_done(); });
   if (ec) {
     auto r = read_error_response(ec);
@@ -123,7 +127,12 @@ std::optional<Outcome> one_request(fuzz::AppFixture& fx, std::string_view& rest,
   }
   auto& req = parser.get();
 
-  if (beast::websocket::is_upgrade(req)) {
+  // HttpSession::on_header: the server's own rules, which also set the route's body limit.
+  const auto verdict = net::judge_header(parser, fx.app());
+  if (verdict.next == net::HeaderVerdict::Next::Refuse) {
+    return net_answer(net::net_error(verdict.refusal.status, verdict.refusal.code, verdict.refusal.message, true));
+  }
+  if (verdict.next == net::HeaderVerdict::Next::Upgrade) {
     // HttpSession::on_upgrade: /ws only; the app's GET /ws route decides (signed in or not).
     std::string path, query;
     if (!http::split_target(req.target(), path, query) || path != "/ws") {
@@ -153,20 +162,6 @@ std::optional<Outcome> one_request(fuzz::AppFixture& fx, std::string_view& rest,
     return out;
   }
 
-  // HttpSession::on_header
-  std::string path, query;
-  if (!http::split_target(req.target(), path, query)) {
-    return net_answer(net::net_error(400, "bad_target", "The request target is not a valid path.", true));
-  }
-  const auto method = http::parse_method(req.method_string());
-  const auto limit = fx.app().body_limit(method, path);
-  parser.body_limit(limit);
-  if (auto declared = parser.content_length(); declared && *declared > limit) {
-    return net_answer(net::net_error(413, "body_too_large", "The request body is larger than this address accepts.", true));
-  }
-  if (const auto expect = req[bhttp::field::expect]; !expect.empty() && !http::iequals(expect, "100-continue")) {
-    return net_answer(net::net_error(417, "expectation_failed", "Only Expect: 100-continue is supported.", true));
-  }
   ec = feed(parser, rest, [](const auto& p) { return p.is_done(); });
   if (ec) {
     auto r = read_error_response(ec);
