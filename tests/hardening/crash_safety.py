@@ -32,7 +32,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (Server, TestFailure, audit_verify, db_ro, expect, integrity,  # noqa: E402
+from harness import (Server, TestFailure, audit_verify, db_ro, exit_on_sigterm, expect, integrity,  # noqa: E402
                      sign_in)
 
 HELD_WORD = "harbourheld"
@@ -264,6 +264,7 @@ def main():
     if rounds < 1:
         sys.exit("HARBOUR_CRASH_ROUNDS must be at least 1")
     rng = random.Random(seed)
+    exit_on_sigterm()
     print(f"crash safety: {rounds} rounds, seed {seed} (HARBOUR_CRASH_SEED reproduces the kill times)", flush=True)
     work = tempfile.mkdtemp(prefix="harbour-crash.")
     data = os.path.join(work, "data")

@@ -13,6 +13,7 @@ certificate is not checked: these tests are about durability, not PKI).
 """
 
 import base64
+import ctypes
 import hashlib
 import hmac
 import http.client
@@ -25,6 +26,7 @@ import sqlite3
 import ssl
 import struct
 import subprocess
+import sys
 import time
 
 DEMO_PASSWORD = "quiet demo lighthouse"
@@ -32,6 +34,17 @@ DEMO_PASSWORD = "quiet demo lighthouse"
 
 class TestFailure(Exception):
     """A check did not hold (the test fails with this message)."""
+
+
+def die_with_parent():
+    """In a child before exec: SIGKILL it when the test process dies, however that happens (a
+    ctest timeout kills the script, whose finally blocks then never run)."""
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def exit_on_sigterm():
+    """SIGTERM (ctest, a CI runner) ends the script through its finally blocks."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
 
 def tls_context():
@@ -62,7 +75,8 @@ class Server:
         full_env = dict(os.environ)
         full_env.update(env or {})
         with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
-            self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=full_env)
+            self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=full_env,
+                                         preexec_fn=die_with_parent)
         self.port = None
 
     @property
