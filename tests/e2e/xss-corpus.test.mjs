@@ -327,6 +327,22 @@ function strayValues() {
   return out;
 }
 
+/**
+ * Runs in the page: text holding a bidirectional embedding, override or isolate control that is
+ * not in its own <bdi> (web/src/dom.js), where it could make the text beside it read backwards
+ * (a <textarea> is a box of its own).
+ */
+function unisolatedBidi() {
+  const out = [];
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    if (/[\u202A-\u202E\u2066-\u2069]/.test(n.nodeValue) && !['BDI', 'TEXTAREA'].includes(n.parentElement?.tagName)) {
+      out.push(`${JSON.stringify(n.nodeValue.slice(0, 60))} in <${n.parentElement?.tagName.toLowerCase()}>`);
+    }
+  }
+  return out;
+}
+
 /** Runs in the page: of [selector, texts] pairs, the selectors whose element is missing or lacks a text ('' for none). */
 function missingIn(items) {
   return items
@@ -378,6 +394,7 @@ async function checkView(v, label, expect = []) {
   const injected = await page.evaluate(findInjected);
   assert.deepEqual(injected, [], `${label}: elements or attributes from payloads`);
   assert.deepEqual(await page.evaluate(strayValues), [], `${label}: missing values shown as text`);
+  assert.deepEqual(await page.evaluate(unisolatedBidi), [], `${label}: bidirectional controls outside a <bdi>`);
   await assertNoProblems(page, problems);
   assertNothingRan(label);
   views.push(label);

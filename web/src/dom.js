@@ -13,7 +13,7 @@ export function h(tag, attrs = {}, ...children) {
   for (const [key, value] of Object.entries(attrs)) {
     if (value === null || value === undefined || value === false) continue;
     if (key === 'class') el.className = String(value);
-    else if (key === 'text') el.textContent = String(value);
+    else if (key === 'text') el.replaceChildren(textOf(String(value), el));
     else el.setAttribute(key, value === true ? '' : String(value));
   }
   append(el, children);
@@ -24,8 +24,34 @@ function append(el, children) {
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;
     if (Array.isArray(child)) append(el, child);
-    else el.append(child instanceof Node ? child : String(child));
+    else el.append(child instanceof Node ? child : textOf(String(child), el));
   }
+}
+
+// Bidirectional embedding, override and isolate controls (U+202A-U+202E, U+2066-U+2069): in a
+// person's text they make whatever follows on the line read backwards, which could disguise a
+// pseudonym, a title or a link beside it. Text holding one goes in its own <bdi>, so the effect
+// ends where that text ends; the text itself is kept as written.
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/;
+
+// A <textarea> keeps its text as written: it is a box of its own, and its value is its own text
+// only (an element inside it would empty the field).
+function textOf(text, parent) {
+  if (parent?.tagName === 'TEXTAREA' || !BIDI_CONTROLS.test(text)) return text;
+  const bdi = document.createElement('bdi');
+  bdi.textContent = text;
+  return bdi;
+}
+
+/** Put every text node under `root` that holds a bidirectional control in its own <bdi>. */
+export function isolateBidi(root) {
+  const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const found = [];
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    if (BIDI_CONTROLS.test(n.nodeValue) && n.parentNode?.nodeName !== 'BDI') found.push(n);
+  }
+  for (const n of found) n.replaceWith(textOf(n.nodeValue));
+  return root;
 }
 
 const SVG_NS = 'http://www.w3.org/2000/svg';

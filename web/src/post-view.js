@@ -4,7 +4,7 @@
 // the reader asked for that, support reactions, and the actions the reader may take.
 // Everything but *_html goes in as text.
 import { ApiError, deleteJson, errorMessage, postJson, request } from './api.js';
-import { h } from './dom.js';
+import { h, isolateBidi } from './dom.js';
 import { busy } from './forms.js';
 import { isStaffOf } from './networks.js';
 import { formatDateTime } from './pages/common.js';
@@ -135,6 +135,7 @@ export function serverHtml(html, className = 'harbour-post__body') {
       if (url.origin !== window.location.origin) el.setAttribute('rel', 'noopener noreferrer nofollow');
     }
   }
+  isolateBidi(template.content);
   const div = h('div', { class: className });
   div.append(template.content);
   return div;
