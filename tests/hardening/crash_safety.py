@@ -32,8 +32,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (Server, TestFailure, audit_verify, db_ro, exit_on_sigterm, expect, integrity,  # noqa: E402
-                     sign_in)
+from harness import audit_verify, db_ro, expect, integrity, sign_in  # noqa: E402
+from server_process import Server, TestFailure, exit_on_sigterm  # noqa: E402
 
 HELD_WORD = "harbourheld"
 ROUND_ACK_TIMEOUT = 30.0  # a round whose load acknowledges nothing in this time fails
@@ -271,7 +271,7 @@ def main():
     server = None
     started = time.monotonic()
     try:
-        server = Server(binary, data, work, "start0", demo=True)
+        server = Server(binary, ["--demo"], data_dir=data, log_dir=work, name="start0")
         port = server.wait_listening()
         accounts = server.demo_accounts()
         people = {role: sign_in(port, *accounts[role]) for role in ("member", "clinician", "peer_supporter", "admin")}
@@ -321,13 +321,13 @@ def main():
 
             if round_no % 4 == 0:
                 # A crash while starting: opening the database, migrations, WAL recovery.
-                starting = Server(binary, data, work, f"start{round_no}k")
+                starting = Server(binary, data_dir=data, log_dir=work, name=f"start{round_no}k")
                 time.sleep(rng.uniform(0.0, 0.4))
                 starting.kill()
                 startup_kills += 1
                 check_files(binary, data, acks, removing)
 
-            server = Server(binary, data, work, f"start{round_no}")
+            server = Server(binary, data_dir=data, log_dir=work, name=f"start{round_no}")
             port = server.wait_listening()
             for person in people.values():
                 person.use_port(port)
@@ -365,7 +365,7 @@ def main():
     except TestFailure as e:
         print(f"FAIL: {e}", file=sys.stderr)
         if server is not None:
-            print(f"server log ({server.stderr_path}) tail:\n{server.log_tail()}", file=sys.stderr)
+            print(f"server log ({server.log_path}) tail:\n{server.log_tail()}", file=sys.stderr)
         return 1
     finally:
         if server is not None and server.alive():

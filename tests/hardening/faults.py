@@ -37,8 +37,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (Server, TestFailure, WsClient, audit_verify, db_ro, die_with_parent, exit_on_sigterm,  # noqa: E402
-                     expect, integrity, sign_in)
+from harness import WsClient, audit_verify, db_ro, expect, integrity, sign_in  # noqa: E402
+from server_process import Server, TestFailure, die_with_parent, exit_on_sigterm  # noqa: E402
 
 BUSY_TIMEOUT = 5.0  # store::Connection::kDefaultBusyTimeout
 SKIP = 77
@@ -232,7 +232,7 @@ def check_acknowledged(binary, data_dir, attempts, forbid_unanswered=False):
 
 
 def start_demo(binary, data_dir, work, name="server"):
-    server = Server(binary, data_dir, work, name, demo=True)
+    server = Server(binary, ["--demo"], data_dir=data_dir, log_dir=work, name=name)
     port = server.wait_listening()
     accounts = server.demo_accounts()
     return server, port, accounts
@@ -366,7 +366,7 @@ def disk_full(binary, work):
         code = server.stop()
         if code != 0:
             raise TestFailure(f"the server exited with {code} on SIGTERM")
-        stats = next((e for e in server.log_events() if e.get("event") == "writer_stopped"), {})
+        stats = next((e for e in server.log_lines() if e.get("event") == "writer_stopped"), {})
         checked = check_acknowledged(binary, data, attempts)
         print(f"disk full: tmpfs 64 MiB, filler {filled / 1048576:.1f} MiB; first 503 {first_503['done'] - t_fill:.2f} s "
               f"after the disk filled; writes while full: {summarise(during)}; writes in all: {summarise(attempts)}")
@@ -446,7 +446,7 @@ def locked_db(binary, work):
         code = server.stop()
         if code != 0:
             raise TestFailure(f"the server exited with {code} on SIGTERM")
-        stats = next((e for e in server.log_events() if e.get("event") == "writer_stopped"), {})
+        stats = next((e for e in server.log_lines() if e.get("event") == "writer_stopped"), {})
         checked = check_acknowledged(binary, data, attempts)
         refused_at_once = sum(1 for w in waits if w < 1.0)
         print(f"locked database: lock held {locker.released_at - locker.locked_at:.1f} s by another process; 12 writers, 1 reader")
@@ -532,7 +532,7 @@ def graceful_restart(binary, work):
             raise TestFailure("; ".join(problems))
 
         # Restart on the same folder: everything acknowledged is there and served.
-        server2 = Server(binary, data, work, "restarted")
+        server2 = Server(binary, data_dir=data, log_dir=work, name="restarted")
         try:
             port2 = server2.wait_listening()
             people["member"].use_port(port2)

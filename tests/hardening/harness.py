@@ -3,8 +3,8 @@
 Python 3 stdlib only. Everything talks to 127.0.0.1 over TLS (the server's self-signed
 certificate is not checked: these tests are about durability, not PKI).
 
-- Server: starts `harbour serve` on a data folder with port 0, reads the bound port from the
-  "listening" log line and the demo accounts from stdout; kills or stops it.
+- The server process is server_process.Server, started on a data folder the test keeps across
+  crashes and restarts (data_dir, log_dir, a name per start).
 - Client: one keep-alive HTTPS connection with a session cookie, the CSRF header and Origin, as
   the web client sends them (schema/api/README.md, "Sessions and CSRF").
 - sign_in(): password, then the TOTP two-step code for staff (RFC 6238, as tests/e2e/support.mjs).
@@ -13,139 +13,17 @@ certificate is not checked: these tests are about durability, not PKI).
 """
 
 import base64
-import ctypes
 import hashlib
 import hmac
 import http.client
 import json
 import os
-import re
-import signal
-import socket
 import sqlite3
-import ssl
 import struct
 import subprocess
-import sys
 import time
 
-DEMO_PASSWORD = "quiet demo lighthouse"
-
-
-class TestFailure(Exception):
-    """A check did not hold (the test fails with this message)."""
-
-
-def die_with_parent():
-    """In a child before exec: SIGKILL it when the test process dies, however that happens (a
-    ctest timeout kills the script, whose finally blocks then never run)."""
-    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-
-
-def exit_on_sigterm():
-    """SIGTERM (ctest, a CI runner) ends the script through its finally blocks."""
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-
-
-def tls_context():
-    ctx = ssl.create_default_context()
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
-    return ctx
-
-
-# ---- the server process -------------------------------------------------------------------------
-
-
-class Server:
-    """One `harbour serve` process on `data_dir`, listening on 127.0.0.1 with a port of its own.
-
-    Its stdout and stderr go to files in `log_dir` (stderr is one JSON object per line; the
-    request lines are many, so nothing is kept in memory)."""
-
-    def __init__(self, binary, data_dir, log_dir, name, demo=False, extra_args=(), env=None):
-        self.binary = binary
-        self.data_dir = data_dir
-        self.stdout_path = os.path.join(log_dir, name + ".out")
-        self.stderr_path = os.path.join(log_dir, name + ".err")
-        args = [binary, "serve", "--data-dir", data_dir, "--listen", "127.0.0.1:0"]
-        if demo:
-            args.append("--demo")
-        args.extend(extra_args)
-        full_env = dict(os.environ)
-        full_env.update(env or {})
-        with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
-            self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=full_env,
-                                         preexec_fn=die_with_parent)
-        self.port = None
-
-    @property
-    def pid(self):
-        return self.proc.pid
-
-    def alive(self):
-        return self.proc.poll() is None
-
-    def log_events(self):
-        """Every JSON line of stderr so far (lines that are not JSON are skipped)."""
-        events = []
-        with open(self.stderr_path, "rb") as f:
-            for line in f:
-                try:
-                    events.append(json.loads(line))
-                except ValueError:
-                    pass
-        return events
-
-    def log_tail(self, n=15):
-        with open(self.stderr_path, "rb") as f:
-            return b"".join(f.readlines()[-n:]).decode("utf-8", "replace")
-
-    def wait_listening(self, timeout=60.0):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if not self.alive():
-                raise TestFailure(f"harbour exited early (code {self.proc.returncode}); last log lines:\n{self.log_tail()}")
-            with open(self.stderr_path, "rb") as f:
-                for line in f:
-                    if b'"listening"' not in line:
-                        continue
-                    event = json.loads(line)
-                    if event.get("event") == "listening":
-                        self.port = int(event["port"])
-                        return self.port
-            time.sleep(0.05)
-        raise TestFailure(f"harbour did not log 'listening' within {timeout:.0f} s; last log lines:\n{self.log_tail()}")
-
-    def demo_accounts(self):
-        """{role: (pseudonym, totp key or None)} from the demo lines of stdout."""
-        accounts = {}
-        with open(self.stdout_path, "r", encoding="utf-8") as f:
-            for line in f:
-                m = re.match(r"^\s+(.+?) \(([a-z_]+)\)(?:\s+two-step key: ([A-Z2-7 ]+))?\s*$", line)
-                if m:
-                    accounts[m.group(2)] = (m.group(1), m.group(3).strip() if m.group(3) else None)
-        if "admin" not in accounts or "member" not in accounts:
-            raise TestFailure(f"no demo accounts on stdout of {self.stdout_path}")
-        return accounts
-
-    def kill(self):
-        """SIGKILL: the crash. Waits until the process is gone."""
-        if self.alive():
-            self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait()
-
-    def stop(self, timeout=30.0):
-        """SIGTERM and wait (the graceful path); SIGKILL if it does not end within `timeout`."""
-        if not self.alive():
-            return self.proc.returncode
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            return self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-            raise TestFailure(f"harbour did not stop within {timeout:.0f} s of SIGTERM")
+from server_process import DEMO_PASSWORD, TestFailure, client_context, tls_connect
 
 
 # ---- HTTPS client -------------------------------------------------------------------------------
@@ -204,7 +82,7 @@ class Client:
         """One request. Connection errors propagate (the caller decides what an unanswered
         request means); the connection is then dropped and the next request opens a new one."""
         if self.conn is None:
-            self.conn = http.client.HTTPSConnection("127.0.0.1", self.port, timeout=self.timeout, context=tls_context())
+            self.conn = http.client.HTTPSConnection("127.0.0.1", self.port, timeout=self.timeout, context=client_context())
         headers = {"Origin": self.origin()}
         if self.cookie:
             headers["Cookie"] = self.cookie
@@ -269,8 +147,7 @@ class WsClient:
     code the server sent and answers the close as a browser does."""
 
     def __init__(self, port, cookie, timeout=30.0):
-        raw = socket.create_connection(("127.0.0.1", port), timeout=timeout)
-        self.sock = tls_context().wrap_socket(raw, server_hostname="127.0.0.1")
+        self.sock = tls_connect(port, timeout)
         self.buffer = b""
         self.close_code = None
         self.messages = []

@@ -47,7 +47,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from slow_authz_lib import DEMO_PASSWORD, Client, Server, parse_head, tcp_connect  # noqa: E402
+from server_process import DEMO_PASSWORD  # noqa: E402
+from slow_authz_lib import Client, Server  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(HERE))
 PASSWORD = "a long river of quiet stones"

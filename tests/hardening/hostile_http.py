@@ -25,7 +25,8 @@ The process must be up at the end, its log free of error lines, and it must stop
 import sys
 import time
 
-from hostile_lib import HEALTHZ_BODY, Reader, Server, connect, request, send_all
+from hostile_lib import HEALTHZ_BODY, Reader, Server, request, send_all
+from server_process import tls_connect
 
 PASSES = 3
 SETTLE_S = 2.0
@@ -160,7 +161,7 @@ CASES = [
 
 def run_case(port, c):
     """(error or None, outcome "4xx"/"close", seconds to the first answer, statuses)."""
-    sock = connect(port)
+    sock = tls_connect(port)
     try:
         start = time.monotonic()
         send_all(sock, c["raw"] + HIDDEN)

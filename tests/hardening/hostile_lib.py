@@ -1,141 +1,31 @@
-"""Shared by hostile_http.py and oversized_input.py: start the real harbour binary on a temporary
-data folder, talk raw bytes to it over TLS, read HTTP/1.1 answers byte-exactly (so a second,
-smuggled answer cannot hide), sign in as a demo member, open a WebSocket, and read the server's
-resident memory. Python 3 standard library only; only 127.0.0.1 is contacted."""
+"""Shared by hostile_http.py and oversized_input.py: talk raw bytes to the real harbour binary over
+TLS, read HTTP/1.1 answers byte-exactly (so a second, smuggled answer cannot hide), sign in as a
+demo member and open a WebSocket. The server process itself is server_process.Server. Python 3
+standard library only; only 127.0.0.1 is contacted."""
 
 import base64
 import json
 import os
 import re
-import resource
 import select
-import shutil
-import signal
-import socket
 import ssl
 import struct
-import subprocess
-import sys
-import tempfile
 import time
 
-DEMO_PASSWORD = "quiet demo lighthouse"
+import server_process
+from server_process import DEMO_PASSWORD, fail_now, tls_connect
+
 HEALTHZ = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
 HEALTHZ_BODY = b'{"status":"ok"}'
 
 
-def fail_now(message):
-    print(f"error: {message}", file=sys.stderr)
-    sys.exit(2)
-
-
-class Server:
-    """`harbour serve --demo` on 127.0.0.1:0 with its own data folder; the port comes from the
-    "listening" log line. stop() ends it (SIGTERM, then SIGKILL after 15 s) and removes the folder.
-    stack_kib: a smaller stack limit (RLIMIT_STACK; threads take it as their default size too), so
-    that input-driven recursion shows up as a crash rather than hiding in the usual 8 MiB."""
+class Server(server_process.Server):
+    """`harbour serve --demo` on a temporary data folder, listening and ready when constructed (a
+    start-up failure exits 2). stack_kib: see server_process.Server."""
 
     def __init__(self, binary, *, extra_args=(), stack_kib=None):
-        def limit_stack():
-            if stack_kib:
-                resource.setrlimit(resource.RLIMIT_STACK, (stack_kib * 1024, stack_kib * 1024))
-
-        self.work = tempfile.mkdtemp(prefix="harbour-hostile-")
-        self.log_path = os.path.join(self.work, "server.log")
-        self._log = open(self.log_path, "wb")
-        self._out = open(os.path.join(self.work, "stdout.txt"), "wb")
-        self.proc = subprocess.Popen(
-            [binary, "serve", "--data-dir", os.path.join(self.work, "data"), "--listen", "127.0.0.1:0",
-             "--log-level", "info", "--demo", *extra_args],
-            stdin=subprocess.DEVNULL, stdout=self._out, stderr=self._log, preexec_fn=limit_stack)
-        self.pid = self.proc.pid
-        try:
-            self.port = self._wait_listening(60)
-            self._wait_ready(60)
-        except BaseException:
-            self.stop()
-            raise
-
-    def _wait_listening(self, limit_s):
-        deadline = time.monotonic() + limit_s
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                fail_now(f"harbour exited during start-up (code {self.proc.returncode}):\n{self.log_tail()}")
-            for line in self.log_lines():
-                if line.get("event") == "listening" and line.get("port"):
-                    return int(line["port"])
-            time.sleep(0.05)
-        fail_now(f"no 'listening' log line within {limit_s} s:\n{self.log_tail()}")
-
-    def _wait_ready(self, limit_s):
-        deadline = time.monotonic() + limit_s
-        while time.monotonic() < deadline:
-            try:
-                if request(self.port, b"GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").status == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.1)
-        fail_now(f"/readyz did not answer 200 within {limit_s} s")
-
-    def alive(self):
-        return self.proc.poll() is None
-
-    def memory_kib(self, field="VmRSS"):
-        """VmRSS (resident now) or VmHWM (the peak so far) from /proc/<pid>/status, in KiB."""
-        with open(f"/proc/{self.pid}/status") as f:
-            for line in f:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-        raise RuntimeError(f"no {field} line")
-
-    def log_lines(self):
-        self._log.flush()
-        out = []
-        with open(self.log_path, "rb") as f:
-            for raw in f:
-                try:
-                    out.append(json.loads(raw))
-                except ValueError:
-                    out.append({"event": "unparsed", "text": raw.decode("utf-8", "replace").rstrip()})
-        return out
-
-    def log_tail(self, n=20):
-        with open(self.log_path, "rb") as f:
-            return b"".join(f.readlines()[-n:]).decode("utf-8", "replace")
-
-    def crash_signs(self):
-        """Log lines that speak of a crash or an internal error (none are expected)."""
-        bad = []
-        for line in self.log_lines():
-            text = json.dumps(line).lower()
-            if line.get("level") in ("error", "fatal", "critical") or line.get("event") == "unparsed" \
-                    or any(w in text for w in ("segmentation", "abort", "terminate called", "sanitizer", "stack overflow")):
-                bad.append(line)
-        return bad
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self._log.close()
-        self._out.close()
-        shutil.rmtree(self.work, ignore_errors=True)
-
-
-_CTX = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-_CTX.check_hostname = False
-_CTX.verify_mode = ssl.CERT_NONE  # the demo server's certificate is self-signed
-
-
-def connect(port, timeout=5.0):
-    raw = socket.create_connection(("127.0.0.1", port), timeout=timeout)
-    raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    return _CTX.wrap_socket(raw, server_hostname="127.0.0.1")
+        super().__init__(binary, ["--demo", *extra_args], stack_kib=stack_kib, prefix="harbour-hostile-")
+        self.start_or_exit(listening_s=60)
 
 
 class Response:
@@ -275,7 +165,7 @@ def send_all(sock, raw):
 
 def request(port, raw, timeout=5.0):
     """One request on a new connection; its response, or None when none came."""
-    with connect(port, timeout) as s:
+    with tls_connect(port, timeout) as s:
         send_all(s, raw)
         return Reader(s).read_response(time.monotonic() + timeout)
 
@@ -306,7 +196,7 @@ class WebSocket:
     """A minimal RFC 6455 client over the TLS socket: masked frames out, frames in."""
 
     def __init__(self, port, cookie, path="/ws"):
-        self.sock = connect(port)
+        self.sock = tls_connect(port)
         key = base64.b64encode(os.urandom(16)).decode()
         self.sock.sendall((f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
                            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"

@@ -25,7 +25,8 @@ import json
 import sys
 import time
 
-from hostile_lib import HEALTHZ_BODY, Reader, Server, WebSocket, connect, json_request, request, send_all, sign_in
+from hostile_lib import HEALTHZ_BODY, Reader, Server, WebSocket, json_request, request, send_all, sign_in
+from server_process import tls_connect
 
 ANSWER_S = 1.0
 STACK_KIB = 1024
@@ -66,7 +67,7 @@ class Checks:
 def huge_declared_body(checks, name, head):
     """Sends only the header; the 413 must come without any body byte sent."""
     peak = checks.server.memory_kib("VmHWM")
-    sock = connect(checks.server.port)
+    sock = tls_connect(checks.server.port)
     try:
         start = time.monotonic()
         send_all(sock, head)

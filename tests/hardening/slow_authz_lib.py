@@ -1,146 +1,28 @@
-"""Shared by slow_clients.py and headers_authz.py (issue 8, items 6 and 9): start the real harbour
-binary on a temporary data folder, speak HTTPS to it from a chosen loopback source address, run
-TLS by hand (ssl.MemoryBIO) where a test needs to stop half-way through a handshake, and see from
-/proc/net/tcp whether the server still holds a connection. Python 3 standard library only; only
-127.0.0.1 is contacted (sources 127.0.0.x are loopback addresses of this machine)."""
+"""Shared by slow_clients.py and headers_authz.py (issue 8, items 6 and 9): the real harbour binary
+on a temporary data folder (server_process.Server, ready when constructed), HTTPS to it from a
+chosen loopback source address, TLS run by hand (ssl.MemoryBIO) where a test needs to stop
+half-way through a handshake, and whether the server still holds a connection (/proc/net/tcp).
+Python 3 standard library only; only 127.0.0.1 is contacted (sources 127.0.0.x are loopback
+addresses of this machine)."""
 
 import json
-import os
 import select
-import shutil
-import signal
-import socket
 import ssl
-import subprocess
-import sys
-import tempfile
 import time
 
-DEMO_PASSWORD = "quiet demo lighthouse"
+import server_process
+from server_process import client_context, tcp_connect
 
 
-def fail_now(message):
-    print(f"error: {message}", file=sys.stderr)
-    sys.exit(2)
-
-
-def client_context(cafile=None):
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    ctx.check_hostname = False
-    if cafile:
-        ctx.load_verify_locations(cafile)  # the server's self-signed certificate
-    else:
-        ctx.verify_mode = ssl.CERT_NONE
-    return ctx
-
-
-class Server:
-    """`harbour serve` on 127.0.0.1:0 with its own data folder (and, with web_files, its own web
-    root); the ports come from the "listening" log line. stop() ends it (SIGTERM, then SIGKILL
-    after 15 s) and removes the folder."""
+class Server(server_process.Server):
+    """`harbour serve <args>` on a temporary data folder (and, with web_files, its own web root),
+    listening and ready when constructed (a start-up failure exits 2). ctx: a client context that
+    trusts the server's own certificate, for Client and BioTls."""
 
     def __init__(self, binary, *, args=(), env=None, web_files=None, prefix="harbour-slow-authz-"):
-        self.binary = binary
-        self.work = tempfile.mkdtemp(prefix=prefix)
-        self.data_dir = os.path.join(self.work, "data")
-        self.log_path = os.path.join(self.work, "server.log")
-        self.stdout_path = os.path.join(self.work, "stdout.txt")
-        self._log = open(self.log_path, "wb")
-        self._out = open(self.stdout_path, "wb")
-        extra = list(args)
-        if web_files is not None:
-            web = os.path.join(self.work, "web")
-            os.makedirs(web)
-            for name, content in web_files.items():
-                with open(os.path.join(web, name), "wb") as f:
-                    f.write(content)
-            extra += ["--web-root", web]
-        full_env = {k: v for k, v in os.environ.items() if not k.startswith("HARBOUR_")}
-        full_env.update(env or {})
-        self.proc = subprocess.Popen(
-            [binary, "serve", "--data-dir", self.data_dir, "--listen", "127.0.0.1:0", "--log-level", "info", *extra],
-            stdin=subprocess.DEVNULL, stdout=self._out, stderr=self._log, env=full_env)
-        self.pid = self.proc.pid
-        self.port, self.redirect_port = self._wait_listening(90)
-        self.ctx = client_context(os.path.join(self.data_dir, "tls", "cert.pem"))
-        self._wait_ready(60)
-
-    def _wait_listening(self, limit_s):
-        deadline = time.monotonic() + limit_s
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                fail_now(f"harbour exited during start-up (code {self.proc.returncode}):\n{self.log_tail()}")
-            for line in self.log_lines():
-                if line.get("event") == "listening" and line.get("port"):
-                    return int(line["port"]), int(line.get("redirect_port") or 0)
-            time.sleep(0.05)
-        fail_now(f"no 'listening' log line within {limit_s} s:\n{self.log_tail()}")
-
-    def _wait_ready(self, limit_s):
-        deadline = time.monotonic() + limit_s
-        while time.monotonic() < deadline:
-            try:
-                c = Client(self)
-                if c.request("GET", "/readyz").status == 200:
-                    c.close()
-                    return
-            except OSError:
-                pass
-            time.sleep(0.1)
-        fail_now(f"/readyz did not answer 200 within {limit_s} s")
-
-    def alive(self):
-        return self.proc.poll() is None
-
-    def rss_kib(self):
-        with open(f"/proc/{self.pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-        raise RuntimeError("no VmRSS line")
-
-    def stdout(self):
-        self._out.flush()
-        with open(self.stdout_path, encoding="utf-8", errors="replace") as f:
-            return f.read()
-
-    def log_lines(self):
-        self._log.flush()
-        out = []
-        with open(self.log_path, "rb") as f:
-            for raw in f:
-                try:
-                    out.append(json.loads(raw))
-                except ValueError:
-                    out.append({"event": "unparsed", "text": raw.decode("utf-8", "replace").rstrip()})
-        return out
-
-    def log_tail(self, n=20):
-        with open(self.log_path, "rb") as f:
-            return b"".join(f.readlines()[-n:]).decode("utf-8", "replace")
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self._log.close()
-        self._out.close()
-        shutil.rmtree(self.work, ignore_errors=True)
-
-
-def tcp_connect(port, source="127.0.0.1", rcvbuf=None, timeout=5.0):
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    if rcvbuf:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)  # before connect: sets the window
-    s.settimeout(timeout)
-    s.bind((source, 0))
-    s.connect(("127.0.0.1", port))
-    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    return s
+        super().__init__(binary, args, env=env, web_files=web_files, prefix=prefix)
+        self.start_or_exit(listening_s=90)
+        self.ctx = client_context(self.cert_path)
 
 
 class Response:

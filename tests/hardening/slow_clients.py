@@ -51,8 +51,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from slow_authz_lib import (BioTls, Client, Server, peer_closed, percentile,  # noqa: E402
-                            server_holds, tcp_connect)
+from server_process import tcp_connect  # noqa: E402
+from slow_authz_lib import BioTls, Client, Server, peer_closed, percentile, server_holds  # noqa: E402
 
 HEADER_S, BODY_S, IDLE_S, WRITE_S = 2.0, 3.0, 4.0, 2.5
 EARLY = 0.25                                                 # closed sooner than this before: too early
@@ -386,13 +386,13 @@ def phase_slow_readers(server, count=40, pipelined=16):
     print(f"== {count} readers that never read, {pipelined} x {BIG_FILE >> 20} MiB pipelined each")
     probe = Probe(server)
     probe.start()
-    before = server.rss_kib()
+    before = server.memory_kib("VmRSS")
     peak = [before]
     done = threading.Event()
 
     def sample():
         while not done.is_set():
-            peak[0] = max(peak[0], server.rss_kib())
+            peak[0] = max(peak[0], server.memory_kib("VmRSS"))
             done.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -400,7 +400,7 @@ def phase_slow_readers(server, count=40, pipelined=16):
     results = run_concurrently(server, [(f"reader {i}", lambda s: never_reader(s, pipelined)) for i in range(count)])
     done.set()
     sampler.join(5)
-    after = server.rss_kib()
+    after = server.memory_kib("VmRSS")
     took = []
     for name, (deadline, t0, t_closed, note) in sorted(results.items()):
         if deadline is None or t_closed is None:
