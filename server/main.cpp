@@ -223,12 +223,15 @@ int serve(const core::Config& config) {
   }
 
   core::WorkerPool pool(config.worker_threads, 4096);
+  // Writes wait on the one database writer; their own threads keep reads answered when it is held
+  // up (http/app.hpp, AppOptions::write_pool).
+  core::WorkerPool write_pool(config.worker_threads, 4096);
   // Password checks (argon2id): as many threads as may hash at once, at a lower priority, with a
   // short queue: a burst of sign-ins waits its turn without slowing anyone else's pages.
   core::WorkerPool heavy_pool(services_options(config).max_concurrent_hashes, 64, 10);
   http::Context prototype{&services, nullptr, {}};
   const http::App app(api::build_router(), api::build_middleware(!config.plain_http), static_files, prototype, &pool,
-                      {.default_body_limit = config.limits.body_bytes, .heavy_pool = &heavy_pool});
+                      {.default_body_limit = config.limits.body_bytes, .heavy_pool = &heavy_pool, .write_pool = &write_pool});
 
   {
     net::Server server(config, app, hub, tls);
@@ -269,6 +272,7 @@ int serve(const core::Config& config) {
     // The loop has stopped: finish handlers still running (their replies go nowhere now), then
     // let the server and its sessions go before the database closes.
     pool.stop();
+    write_pool.stop();
   }
   db.close();
   core::log::info("stopped", {});

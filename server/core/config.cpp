@@ -116,7 +116,7 @@ const std::vector<KeyDef>& key_defs() {
         [](Config& c, const std::string& v) { c.public_url = parse_url(v); });
     add("server.io_threads", "1", "Threads running network I/O (never blocking work).",
         [](Config& c, const std::string& v) { c.io_threads = static_cast<unsigned>(parse_bounded(v, 1, 64)); });
-    add("server.worker_threads", "8", "Threads running request handlers (database reads, waiting on the writer).",
+    add("server.worker_threads", "8", "Threads running request handlers that read; as many again run those that write (they wait on the database writer).",
         [](Config& c, const std::string& v) { c.worker_threads = static_cast<unsigned>(parse_bounded(v, 1, 256)); });
     add("tls.cert", "", "PEM certificate chain (e.g. certbot's fullchain.pem). Empty: a self-signed certificate in data_dir/tls.",
         [](Config& c, const std::string& v) { c.tls_cert = v; });

@@ -68,7 +68,12 @@ void App::dispatch(Request request, Reply reply) const {
     request.memory_only = false;
   }
   core::WorkerPool* pool = pool_;
-  if (match.route && match.route->options.heavy_cpu && options_.heavy_pool != nullptr) pool = options_.heavy_pool;
+  if (match.route && match.route->options.heavy_cpu && options_.heavy_pool != nullptr) {
+    pool = options_.heavy_pool;
+  } else if (options_.write_pool != nullptr && request.method != Method::Get && request.method != Method::Head &&
+             request.method != Method::Options) {
+    pool = options_.write_pool;
+  }
   auto shared = std::make_shared<std::pair<Request, Reply>>(std::move(request), std::move(reply));
   const bool queued = pool->try_post([this, shared] { shared->second(handle(shared->first)); });
   if (!queued) {

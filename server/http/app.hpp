@@ -16,6 +16,11 @@ struct AppOptions {
   std::size_t default_body_limit = 64 * 1024;
   // For RouteOptions::heavy_cpu routes; nullptr: they share the general pool.
   core::WorkerPool* heavy_pool = nullptr;
+  // For requests that change something (POST, PUT, PATCH, DELETE); nullptr: the general pool.
+  // Their handlers wait on the single database writer, so when it cannot commit (another
+  // process holds the lock, the disk is full) they hold their threads for up to the busy timeout;
+  // in a pool of their own they never leave reads waiting behind them.
+  core::WorkerPool* write_pool = nullptr;
 };
 
 class App {

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 #include <future>
+#include <mutex>
 #include <thread>
 #include <nlohmann/json.hpp>
 
@@ -203,4 +204,37 @@ TEST(AppPipeline, HeavyCpuRoutesRunOnTheirOwnPool) {
   EXPECT_EQ(slow.get_future().get(), 204);
   pool.stop();
   heavy.stop();
+}
+
+// Writes run on their own pool: with every write worker waiting (on a held database writer, say),
+// reads are still answered, and the waiting write finishes once let go.
+TEST(AppPipeline, WritesRunOnTheirOwnPoolSoReadsNeverWaitBehindThem) {
+  core::WorkerPool pool(1, 8);
+  core::WorkerPool writes(1, 8);
+  std::mutex gate;
+  std::unique_lock hold(gate);
+  http::Router router;
+  router.add(Method::Post, "/api/v1/write", [&gate](const http::Request&, http::Context&) {
+    std::lock_guard wait(gate);
+    return http::Response::no_content();
+  });
+  router.add(Method::Get, "/api/v1/read", [](const http::Request&, http::Context&) { return http::Response::text(200, "read"); });
+  // No middleware: the write must reach its handler (the CSRF check would refuse it first).
+  http::App app(std::move(router), {}, nullptr, http::Context{}, &pool, {.write_pool = &writes});
+  auto send = [&app](Method method, const char* path, std::promise<http::Response>& answer) {
+    http::Request r;
+    r.method = method;
+    r.path = path;
+    app.dispatch(std::move(r), [&answer](http::Response resp) { answer.set_value(std::move(resp)); });
+  };
+  std::promise<http::Response> written, read;
+  send(Method::Post, "/api/v1/write", written);
+  send(Method::Get, "/api/v1/read", read);
+  auto got = read.get_future();
+  ASSERT_EQ(got.wait_for(std::chrono::seconds(10)), std::future_status::ready) << "the read waited behind the write";
+  EXPECT_EQ(got.get().status, 200);
+  hold.unlock();
+  EXPECT_EQ(written.get_future().get().status, 204);
+  pool.stop();
+  writes.stop();
 }
