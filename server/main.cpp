@@ -1,7 +1,7 @@
 // harbour: the peer-support community server.
 //   harbour [serve] [--data-dir DIR] [--listen ADDR:PORT] [--demo] ...   run the server (default)
 //   harbour migrate --data-dir DIR                                        bring the database up to date
-//   harbour backup --data-dir DIR --to PATH                               copy the live database, checked
+//   harbour backup --data-dir DIR --to PATH|FOLDER [--keep N]             copy the live database, checked
 //   harbour restore --from FILE --data-dir DIR                            replace the database (server stopped)
 //   harbour config                                                       print every setting and default
 //   harbour --version
@@ -19,6 +19,7 @@
 #include "services/audit_anchor.hpp"
 #include "services/audit_log.hpp"
 #include "services/backup_restore.hpp"
+#include "services/backup_rotation.hpp"
 #include "services/demo_community.hpp"
 #include "services/demo_office_hours.hpp"
 #include "services/demo_seed.hpp"
@@ -33,6 +34,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -159,6 +161,10 @@ std::string bound_url(const core::Config& config, std::uint16_t port) {
 }
 
 int serve(const core::Config& config) {
+  // SIGHUP re-reads the certificate once the server runs (net::Server). Until then a reload (a
+  // renewal hook firing during start-up) must not end the process: SIGHUP's default action, which
+  // systemd counts as a clean exit and does not restart. The files are read at start-up anyway.
+  std::signal(SIGHUP, SIG_IGN);
   core::log::set_level(core::log::parse_level(config.log_level));
   std::filesystem::create_directories(config.data_dir);
   std::filesystem::permissions(config.data_dir, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace);
@@ -343,14 +349,21 @@ void print_check(const services::BackupCheck& check) {
 }
 
 // Works while the server runs: a read transaction of its own, never blocking the server's writer.
-int backup(const core::Config& config, const std::filesystem::path& to) {
+// With `keep` (only into a folder), the folder is rotated after a backup that passed its checks,
+// never after one that did not.
+int backup(const core::Config& config, const std::filesystem::path& to, std::optional<std::size_t> keep) {
   const auto source = database_path(config);
   if (!std::filesystem::is_regular_file(source)) {
     std::cerr << "harbour: no database at " << source.string() << "\n";
     return 2;
   }
   auto target = to;
-  if (std::filesystem::is_directory(target)) {
+  const bool into_folder = std::filesystem::is_directory(target);
+  if (keep && !into_folder) {
+    std::cerr << "harbour: --keep rotates a folder of backups; " << to.string() << " is not a folder\n";
+    return 2;
+  }
+  if (into_folder) {
     target /= services::backup_file_name(std::chrono::system_clock::now());
   } else if (target.filename().empty() || !std::filesystem::is_directory(target.parent_path().empty() ? "." : target.parent_path())) {
     std::cerr << "harbour: no folder " << (target.filename().empty() ? target : target.parent_path()).string()
@@ -373,7 +386,19 @@ int backup(const core::Config& config, const std::filesystem::path& to) {
   print_check(report.check);
   if (!report.check.ok()) return 1;
   std::cout << "  secret.key is not in the database: keep one copy of it with your backups.\n";
-  return 0;
+  if (!keep) return 0;
+  services::PruneReport rotation;
+  try {
+    rotation = services::prune_backups(to, *keep);
+  } catch (const std::exception& e) {
+    std::cerr << "harbour: rotation failed (the backup above is written): " << e.what() << "\n";
+    return 1;
+  }
+  std::cout << "  rotation: " << rotation.kept.size() << " backups kept (at most " << *keep << "), "
+            << rotation.removed.size() << " older deleted\n";
+  for (const auto& file : rotation.removed) std::cout << "    deleted " << file.filename().string() << "\n";
+  for (const auto& problem : rotation.errors) std::cerr << "harbour: rotation: " << problem << "\n";
+  return rotation.errors.empty() ? 0 : 1;
 }
 
 // Refused while a server (or another restore) holds the data folder's lock.
@@ -448,6 +473,11 @@ int main(int argc, char** argv) {
   backup_opts.add_to(*backup_cmd);
   std::string backup_to;
   backup_cmd->add_option("--to", backup_to, "A new file, or a folder where harbour-<UTC time>.db is written")->required();
+  std::optional<std::size_t> backup_keep;
+  backup_cmd
+      ->add_option("--keep", backup_keep,
+                   "With --to FOLDER: after a good backup, keep the N newest harbour-<UTC time>.db there and delete older ones")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
 
   auto* restore_cmd = app.add_subcommand(
       "restore", "Replace the database with a checked backup (the server must be stopped; the old one is kept)");
@@ -476,7 +506,7 @@ int main(int argc, char** argv) {
     if (*migrate_cmd) return migrate(migrate_opts.load());
     if (*invite_create_cmd) return invite_create(invite_opts.load(), invite_network, invite_role, invite_note);
     if (*audit_verify_cmd) return audit_verify(audit_opts.load());
-    if (*backup_cmd) return backup(backup_opts.load(), backup_to);
+    if (*backup_cmd) return backup(backup_opts.load(), backup_to, backup_keep);
     if (*restore_cmd) return restore(restore_opts.load(), restore_from);
     return serve((*serve_cmd ? serve_opts : root_opts).load());
   } catch (const core::DataDirBusy& e) {

@@ -13,7 +13,7 @@ namespace harbour::net {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
-Listener::Listener(asio::io_context& ioc, ServerContext& ctx, ListenerKind kind, asio::ssl::context* tls)
+Listener::Listener(asio::io_context& ioc, ServerContext& ctx, ListenerKind kind, const ReloadableTlsContext* tls)
     : ioc_(ioc), ctx_(ctx), kind_(kind), tls_(tls), acceptor_(asio::make_strand(ioc)), retry_timer_(ioc) {}
 
 std::uint16_t Listener::bind(const core::ListenAddress& address) {
@@ -71,7 +71,9 @@ void Listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
       socket.close(ignored);  // over the cap: refuse before spending a TLS handshake on it
     } else {
       switch (kind_) {
-        case ListenerKind::Https: start_https_session(std::move(socket), *tls_, ctx_, std::move(slot)); break;
+        // The connection's SSL object holds its own reference to this context (SSL_new), so a
+        // reload that replaces it later leaves this connection's certificate as it is.
+        case ListenerKind::Https: start_https_session(std::move(socket), *tls_->current(), ctx_, std::move(slot)); break;
         case ListenerKind::PlainHttp: start_http_session(std::move(socket), ctx_, std::move(slot)); break;
         case ListenerKind::Redirect: start_redirect_session(std::move(socket), ctx_, std::move(slot)); break;
       }

@@ -5,16 +5,17 @@
 #include "http/app.hpp"
 #include "live/hub.hpp"
 #include "net/listener.hpp"
+#include "net/reloadable_tls_context.hpp"
 #include "net/server_context.hpp"
-#include "net/tls_context.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <nlohmann/json.hpp>
 
+#include <csignal>
+#include <filesystem>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -27,14 +28,15 @@ struct Server::Impl {
   Impl(const core::Config& config, const http::App& app, live::Hub& hub)
       : ctx(config, app, hub, std::make_shared<ConnectionLimiter>(config.limits.max_connections, config.limits.max_connections_per_ip)),
         ioc(static_cast<int>(config.io_threads)),
-        signals(ioc, SIGINT, SIGTERM),
+        // SIGHUP: re-read the certificate (`systemctl reload`, a renewal hook), never an exit.
+        signals(ioc, SIGINT, SIGTERM, SIGHUP),
         heartbeat(ioc),
         drain_timer(ioc) {}
 
   // Declared before the io_context: destroying the io_context destroys pending handlers and so the
-  // sessions they hold, whose destructors still use ctx and the TLS context.
+  // sessions they hold, whose destructors still use ctx.
   ServerContext ctx;
-  std::optional<asio::ssl::context> tls;
+  std::optional<ReloadableTlsContext> tls;
   asio::io_context ioc;
   std::vector<std::shared_ptr<Listener>> listeners;
   asio::signal_set signals;
@@ -52,6 +54,42 @@ struct Server::Impl {
       ctx.hub.publish("heartbeat", live::make_payload(event.dump()));
       schedule_heartbeat();
     });
+  }
+
+  void wait_for_signal() {
+    signals.async_wait([this](boost::system::error_code ec, int signo) {
+      if (ec) return;  // cancelled by the shutdown
+      if (signo == SIGHUP) {
+        reload_tls();
+        wait_for_signal();
+        return;
+      }
+      begin_shutdown(signo == SIGTERM ? "SIGTERM" : "SIGINT");
+    });
+  }
+
+  // New connections get the re-read certificate; open ones keep theirs. A file that cannot be
+  // used leaves the previous certificate in service: a bad renewal never stops the server.
+  void reload_tls() {
+    if (!tls) {
+      core::log::info("tls_reload_skipped", {{"reason", "plain HTTP: no certificate to reload"}});
+      return;
+    }
+    const auto cert = std::filesystem::absolute(tls->cert_path()).string();
+    try {
+      const auto s = tls->reload();
+      core::log::info("tls_reloaded", {{"cert", cert}, {"subject", s.subject}, {"not_after", s.not_after},
+                                       {"days_left", s.days_left}, {"sha256", s.sha256}});
+    } catch (const std::exception& e) {
+      nlohmann::json fields = {{"cert", cert}, {"error", e.what()}, {"serving", "the previous certificate"}};
+      try {
+        const auto s = describe_certificate(*tls->current());
+        fields["not_after"] = s.not_after;
+        fields["sha256"] = s.sha256;
+      } catch (const std::exception&) {
+      }
+      core::log::error("tls_reload_failed", fields);
+    }
   }
 
   void begin_shutdown(const char* why) {
@@ -80,8 +118,10 @@ struct Server::Impl {
 Server::Server(const core::Config& config, const http::App& app, live::Hub& hub, const core::TlsFiles& tls)
     : impl_(std::make_unique<Impl>(config, app, hub)) {
   if (!config.plain_http) {
-    impl_->tls.emplace(asio::ssl::context::tls_server);
-    configure_tls_context(*impl_->tls, tls.cert, tls.key);
+    impl_->tls.emplace(tls.cert, tls.key);
+    const auto s = describe_certificate(*impl_->tls->current());
+    core::log::info("tls_certificate", {{"cert", std::filesystem::absolute(tls.cert).string()}, {"subject", s.subject},
+                                        {"not_after", s.not_after}, {"days_left", s.days_left}, {"sha256", s.sha256}});
   }
 }
 
@@ -105,9 +145,7 @@ BoundPorts Server::bind() {
 
 void Server::run() {
   auto& impl = *impl_;
-  impl.signals.async_wait([&impl](boost::system::error_code ec, int signo) {
-    if (!ec) impl.begin_shutdown(signo == SIGTERM ? "SIGTERM" : "SIGINT");
-  });
+  impl.wait_for_signal();
   for (auto& l : impl.listeners) l->start();
   impl.schedule_heartbeat();
 

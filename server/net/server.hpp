@@ -23,7 +23,7 @@ struct BoundPorts {
 
 class Server {
  public:
-  // `tls` is ignored in plain-HTTP mode.
+  // `tls` is ignored in plain-HTTP mode. Logs tls_certificate (subject, expiry, fingerprint).
   Server(const core::Config& config, const http::App& app, live::Hub& hub, const core::TlsFiles& tls);
   ~Server();
   Server(const Server&) = delete;
@@ -34,6 +34,8 @@ class Server {
   // Runs the I/O threads until SIGINT/SIGTERM (or request_stop()) and the graceful shutdown
   // finish: stop accepting, let in-flight requests complete within limits.shutdown_grace, close
   // WebSockets with 1001.
+  // SIGHUP re-reads the certificate and key into a new TLS context for new connections (open
+  // ones keep theirs) and logs tls_reloaded, or tls_reload_failed and keeps the previous one.
   void run();
   // Starts the graceful shutdown from any thread.
   void request_stop();
