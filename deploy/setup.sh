@@ -25,7 +25,7 @@ build_pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 # Only for the test suite and benchmarks.
-test_pkgs=( clang-14 libclang-rt-14-dev chromium fonts-dejavu-core wrk nginx-light curl procps python3 sslscan openssl )
+test_pkgs=( clang-14 libclang-rt-14-dev chromium fonts-dejavu-core wrk nginx-light curl procps python3 sslscan openssl systemd )
 
 pkgs=("${build_pkgs[@]}")
 # Node.js: Debian's nodejs + npm, unless a Node.js with npm is already installed (e.g. NodeSource,
