@@ -1,11 +1,12 @@
 // The account part of the header: "Sign in" when signed out; the pseudonym, "Your account" and
 // "Sign out" when signed in. Hidden until the server has said who is signed in, so it never
-// shows the wrong thing. "Need urgent help?" and the quick exit are separate and always there.
+// shows the wrong thing. "Need urgent help?" and the quick exit are separate and always there;
+// the header's and footer's "Need urgent help?" links follow the person's community.
 import { h, nhsIcon } from './dom.js';
 import { setFlash } from './flash.js';
 import { onSessionChange, signOut } from './session.js';
 import { onUnreadChange, installLive } from './live.js';
-import { chooseNetwork, isStaffOf, onNetworkChange, roleIn } from './networks.js';
+import { chooseNetwork, isStaffOf, onNetworkChange, roleIn, urgentHelpHref, urgentHelpNetwork } from './networks.js';
 
 
 /** The NHS.UK "user" icon (decorative). */
@@ -28,6 +29,7 @@ function signInHref() {
  * @param {{navigate: (href: string, options?: object) => void}} router
  */
 export function installAccountHeader(router) {
+  installUrgentHelpLinks();
   const nav = document.getElementById('header-account');
   if (!nav) return { update() {} };
 
@@ -107,6 +109,27 @@ export function installAccountHeader(router) {
       markCurrent(nav);
     },
   };
+}
+
+/**
+ * The header's and footer's "Need urgent help?" links (in index.html, so they work before any
+ * script runs: plain /urgent-help, the default network's contacts) carry the person's community
+ * once it is known, so a member of another network is shown their own crisis team. Signed out
+ * (or with no key) they stay plain /urgent-help.
+ */
+function installUrgentHelpLinks() {
+  const links = ['header-urgent-help', 'footer-urgent-help'].map((id) => document.getElementById(id)).filter(Boolean);
+  if (!links.length) return;
+  let session = null;
+  const update = () => {
+    const href = urgentHelpHref(urgentHelpNetwork(session));
+    for (const link of links) if (link.getAttribute('href') !== href) link.setAttribute('href', href);
+  };
+  onSessionChange((state) => {
+    session = state.status === 'signed-in' ? state.session : null;
+    update();
+  });
+  onNetworkChange(update);
 }
 
 /** Where "Two-step sign-in: code needed" goes: entering a code, then back to this page. */

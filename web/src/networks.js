@@ -2,7 +2,7 @@
 // one the person last looked at, else their first. Remembered in memory only, so the header's
 // links (Forums, Blog, ...) stay in the community the person chose.
 import { h } from './dom.js';
-import { isStaffRole } from './session.js';
+import { isStaffRole, onSessionChange } from './session.js';
 
 const SLUG_RE = /^[a-z0-9-]{2,40}$/;
 let remembered = null;
@@ -50,6 +50,33 @@ export function rememberedNetwork() {
   return remembered;
 }
 
+// Forget the community on signing out: the next person on a shared computer must not be sent
+// to the last person's community (or its crisis team).
+onSessionChange((state) => {
+  if (state.status !== 'signed-out' || remembered === null) return;
+  remembered = null;
+  for (const fn of [...rememberListeners]) fn(null);
+});
+
+/**
+ * Whose crisis contacts "Need urgent help?" shows for this person: the remembered community if
+ * they hold a key to it (any for an administrator), else their first community, else none
+ * (signed out, or no key): then the page shows the default network's.
+ * @returns {string|null}
+ */
+export function urgentHelpNetwork(session) {
+  if (!session) return null;
+  const list = networksOf(session);
+  if (remembered && (session.user.is_admin || list.some((n) => n.slug === remembered))) return remembered;
+  if (list.length) return list[0].slug;
+  return session.user.is_admin ? 'default' : null;
+}
+
+/** The address of the urgent-help page of a community (plain /urgent-help without one). */
+export function urgentHelpHref(slug) {
+  return slug ? `/urgent-help?network=${encodeURIComponent(slug)}` : '/urgent-help';
+}
+
 /** Staff of a network (or an administrator): sees held posts and moderates. */
 export function isStaffOf(session, slug) {
   if (!session) return false;
@@ -72,18 +99,24 @@ export function networkName(session, slug) {
  * (nothing otherwise).
  * @param {{slug: string, list: {slug, name}[]}} network
  * @param {(slug: string) => string} hrefFor
+ * @param {{othersOnly?: boolean, label?: string, ariaLabel?: string, id?: string,
+ *   linkText?: (n: {slug, name}) => string}} [options] othersOnly: only the communities other
+ *   than the one on show (nothing when there are none)
  */
-export function networkSwitcher(network, hrefFor) {
-  if (!network || network.list.length < 2) return null;
+export function networkSwitcher(network, hrefFor, options = {}) {
+  const { othersOnly = false, label = 'Community:', ariaLabel = 'Communities', id = null, linkText = (n) => n.name } = options;
+  if (!network) return null;
+  const shown = othersOnly ? network.list.filter((n) => n.slug !== network.slug) : network.list;
+  if (othersOnly ? shown.length === 0 : shown.length < 2) return null;
   return h(
     'nav',
-    { class: 'harbour-network-switcher', 'aria-label': 'Communities' },
-    h('p', { class: 'harbour-network-switcher__label', text: 'Community:' }),
+    { class: 'harbour-network-switcher', 'aria-label': ariaLabel, id },
+    h('p', { class: 'harbour-network-switcher__label', text: label }),
     h(
       'ul',
       { class: 'nhsuk-list harbour-network-switcher__list' },
-      network.list.map((n) =>
-        h('li', {}, h('a', { href: hrefFor(n.slug), 'aria-current': n.slug === network.slug ? 'page' : null, text: n.name })),
+      shown.map((n) =>
+        h('li', {}, h('a', { href: hrefFor(n.slug), 'aria-current': n.slug === network.slug ? 'page' : null, text: linkText(n) })),
       ),
     ),
   );
