@@ -23,9 +23,12 @@ build_pkgs=(
   libboost1.81-dev libssl-dev libsqlite3-dev sqlite3 nlohmann-json3-dev libargon2-dev liboath-dev
   libcmark-dev libspdlog-dev libcli11-dev libtomlplusplus-dev libhowardhinnant-date-dev libutf8proc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  help2man  # the package's man page (harbour.1, from --help)
 )
 # Only for the test suite and benchmarks.
-test_pkgs=( clang-14 libclang-rt-14-dev chromium fonts-dejavu-core wrk nginx-light curl procps python3 sslscan openssl systemd )
+test_pkgs=( clang-14 libclang-rt-14-dev chromium fonts-dejavu-core wrk nginx-light curl procps python3 sslscan openssl systemd
+  prometheus  # promtool checks the /metrics exposition format and the alert rules
+  fakeroot )  # Deploy.Package installs the .deb into a scratch root as a non-root CI user
 
 pkgs=("${build_pkgs[@]}")
 # Node.js: Debian's nodejs + npm, unless a Node.js with npm is already installed (e.g. NodeSource,

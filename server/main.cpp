@@ -3,13 +3,17 @@
 //   harbour migrate --data-dir DIR                                        bring the database up to date
 //   harbour backup --data-dir DIR --to PATH|FOLDER [--keep N]             copy the live database, checked
 //   harbour restore --from FILE --data-dir DIR                            replace the database (server stopped)
+//   harbour network list|create|update --slug SLUG ...                    set up the service's networks
 //   harbour config                                                       print every setting and default
 //   harbour --version
+#include "api/metrics_api.hpp"
 #include "api/routes.hpp"
 #include "core/app_error.hpp"
 #include "core/config.hpp"
 #include "core/data_dir_lock.hpp"
 #include "core/log.hpp"
+#include "core/metrics.hpp"
+#include "core/metrics_process.hpp"
 #include "core/self_signed_cert.hpp"
 #include "core/worker_pool.hpp"
 #include "http/app.hpp"
@@ -31,6 +35,7 @@
 #include "store/db_error.hpp"
 #include "store/migrations.hpp"
 
+#include <algorithm>
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
@@ -64,6 +69,7 @@ struct CommonOptions {
     opt("--data-dir", "data_dir", "Data folder (database, certificate); default ./data");
     opt("--listen", "server.listen", "Address and port to serve on, e.g. 127.0.0.1:8443 or [::]:443");
     opt("--redirect-listen", "server.redirect_listen", "Plain-HTTP address that redirects to HTTPS, e.g. 0.0.0.0:80");
+    opt("--metrics-listen", "metrics.listen", "Plain-HTTP address of the Prometheus /metrics endpoint, e.g. 127.0.0.1:9464 (loopback or a management network only)");
     opt("--web-root", "web.root", "Folder of the built web client (web/dist)");
     opt("--public-url", "server.public_url", "URL people open, e.g. https://harbour.example.nhs.uk");
     opt("--log-level", "log.level", "debug, info, warn or error");
@@ -152,6 +158,14 @@ std::string open_url(const core::Config& config, std::uint16_t port) {
   return std::string(config.plain_http ? "http" : "https") + "://" + host + ":" + std::to_string(port) + "/";
 }
 
+std::string metrics_url(const core::ListenAddress& listen, std::uint16_t port) {
+  std::string host = listen.host;
+  if (host == "0.0.0.0") host = "127.0.0.1";
+  if (host == "::") host = "::1";
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return "http://" + host + ":" + std::to_string(port) + "/metrics";
+}
+
 std::string bound_url(const core::Config& config, std::uint16_t port) {
   std::string host = config.listen.host;
   if (host == "0.0.0.0") host = "127.0.0.1";
@@ -171,7 +185,17 @@ int serve(const core::Config& config) {
   // One server per data folder, and no restore under it: held until serve returns.
   const core::DataDirLock data_dir_lock(config.data_dir, "serve");
 
+  // Prometheus metrics, only with metrics.listen (otherwise nothing is counted). Declared before
+  // the database: the writer reports batch sizes into it until it stops.
+  std::unique_ptr<core::metrics::Registry> metrics;
+  if (config.metrics_listen) {
+    metrics = std::make_unique<core::metrics::Registry>();
+    core::metrics::register_process_metrics(*metrics, HARBOUR_VERSION);
+  }
+
   store::Database db({.path = database_path(config), .max_readers = config.worker_threads});
+  // Before the first write job, so the batch-size histogram counts every transaction.
+  if (metrics) api::register_writer_metrics(*metrics, db.writer());
   core::log::info("database_ready", {{"path", std::filesystem::absolute(database_path(config)).string()},
                                      {"schema_version", db.schema_version()}});
 
@@ -236,11 +260,28 @@ int serve(const core::Config& config) {
   // short queue: a burst of sign-ins waits its turn without slowing anyone else's pages.
   core::WorkerPool heavy_pool(services_options(config).max_concurrent_hashes, 64, 10);
   http::Context prototype{&services, nullptr, {}};
-  const http::App app(api::build_router(), api::build_middleware(!config.plain_http), static_files, prototype, &pool,
-                      {.default_body_limit = config.limits.body_bytes, .heavy_pool = &heavy_pool, .write_pool = &write_pool});
+  auto router = api::build_router();
+  std::optional<http::RequestMetrics> request_metrics;
+  // The metrics listener's own app and one worker: a scrape (a few indexed counts on a reader)
+  // never takes a thread or a queue place from requests.
+  std::optional<core::WorkerPool> metrics_pool;
+  std::optional<http::App> metrics_app;
+  if (metrics) {
+    request_metrics.emplace(*metrics, router);  // by route index: the same router the App gets
+    metrics_pool.emplace(1, 8);
+    api::register_worker_pool_metrics(*metrics, {{"read", &pool}, {"write", &write_pool}, {"password", &heavy_pool},
+                                                 {"metrics", &*metrics_pool}});
+    api::register_workload_metrics(*metrics, services);
+    metrics_app.emplace(api::build_metrics_router(*metrics), api::build_metrics_middleware(), nullptr, prototype,
+                        &*metrics_pool, http::AppOptions{.default_body_limit = config.limits.body_bytes});
+  }
+  const http::App app(std::move(router), api::build_middleware(!config.plain_http), static_files, prototype, &pool,
+                      {.default_body_limit = config.limits.body_bytes, .heavy_pool = &heavy_pool, .write_pool = &write_pool,
+                       .metrics = request_metrics ? &*request_metrics : nullptr, .no_fallback_paths = {"/metrics"}});
 
   {
-    net::Server server(config, app, hub, tls);
+    net::Server server(config, app, hub, tls, metrics_app ? &*metrics_app : nullptr);
+    if (metrics) server.register_metrics(*metrics);
     const auto ports = server.bind();
     const auto url = bound_url(config, ports.main);
     if (config.public_url.empty()) {
@@ -250,14 +291,18 @@ int serve(const core::Config& config) {
       if (first_admin_link) first_admin_link = services.invitations().link_for(first_admin_link->substr(first_admin_link->find('#') + 1));
     }
     core::log::info("listening", {{"url", url}, {"port", ports.main}, {"redirect_port", ports.redirect},
-                                  {"tls", !config.plain_http}, {"version", HARBOUR_VERSION}});
+                                  {"metrics_port", ports.metrics}, {"tls", !config.plain_http}, {"version", HARBOUR_VERSION}});
     std::cout << "\nHarbour " << HARBOUR_VERSION << " is running.\n"
               << "  Open " << open_url(config, ports.main) << " in your browser";
     if (!config.plain_http && config.tls_cert.empty()) {
       std::cout << "\n  (a self-signed certificate: your browser will ask you to accept it once)";
     }
-    std::cout << "\n  Data folder: " << std::filesystem::absolute(config.data_dir).string()
-              << "\n  Stop with Ctrl+C.\n";
+    std::cout << "\n  Data folder: " << std::filesystem::absolute(config.data_dir).string();
+    if (config.metrics_listen) {
+      std::cout << "\n  Metrics (Prometheus): " << metrics_url(*config.metrics_listen, ports.metrics)
+                << " (plain HTTP: loopback or a management network only)";
+    }
+    std::cout << "\n  Stop with Ctrl+C.\n";
     if (!demo_accounts.empty()) {
       std::cout << "\n  Demo accounts (--demo only; password for all: \"" << services::kDemoPassword << "\"):\n";
       for (const auto& a : demo_accounts) {
@@ -279,29 +324,109 @@ int serve(const core::Config& config) {
     // let the server and its sessions go before the database closes.
     pool.stop();
     write_pool.stop();
+    if (metrics_pool) metrics_pool->stop();  // before the server its scrapes read goes
   }
+  services.stop();  // the Wall feed's thread reads the database: it ends before the database closes
   db.close();
   core::log::info("stopped", {});
   core::log::flush();
   return 0;
 }
 
-int invite_create(const core::Config& config, const std::string& network, const std::string& role,
-                  const std::optional<std::string>& note) {
-  // Works beside a running server: SQLite WAL lets a second process write, and the writer waits
-  // for the server's transaction (busy_timeout) instead of failing.
-  store::Database db({.path = database_path(config), .max_readers = 1});
+// An operator's command prints its own result on stdout; the log (stderr) keeps warnings and
+// errors only, unless the configuration asks for more than info ("debug").
+void quiet_command_log(const core::Config& config) {
+  const auto level = core::log::parse_level(config.log_level);
+  core::log::set_level(level == core::log::Level::Debug ? level : std::max(level, core::log::Level::Warn));
+}
+
+// The services an operator's command (invite, network) works with, beside a running server: SQLite
+// WAL lets a second process write, and the writer waits for the server's transaction
+// (busy_timeout) instead of failing. close() ends the Wall feed's thread before the database.
+struct CommandServices {
+  store::Database db;
   live::Hub hub;
   core::RealClock clock;
-  services::set_ip_ref_key(load_or_create_secret(config.data_dir));
-  services::Services services(db, hub, clock, services_options(config));
+  services::Services services;
+
+  explicit CommandServices(const core::Config& config)
+      : db(open_with_keys(config)), services(db, hub, clock, services_options(config)) {}
+
+  // The process-wide IP-reference key is set before the services that use it exist.
+  static store::Database::Options open_with_keys(const core::Config& config) {
+    services::set_ip_ref_key(load_or_create_secret(config.data_dir));
+    return {.path = database_path(config), .max_readers = 1};
+  }
+
+  void close() {
+    services.stop();
+    db.close();
+    core::log::flush();
+  }
+};
+
+int invite_create(const core::Config& config, const std::string& network, const std::string& role,
+                  const std::optional<std::string>& note) {
+  quiet_command_log(config);
+  CommandServices command(config);
+  auto& services = command.services;
   const auto issued = services.invitations().issue_as_system(network, role, note, "command line");
   services.audit_written();
   std::cout << issued.link << "\n"
             << "  network " << issued.network_slug << ", role " << issued.role << ", expires " << issued.expires_at
             << ". The link works once; it is not stored and cannot be shown again.\n";
-  db.close();
-  core::log::flush();
+  command.close();
+  return 0;
+}
+
+// `harbour network ...`: the operator sets up networks beside a running server, as for invitations.
+struct NetworkCommand {
+  std::string slug, reason = "command line";
+  std::optional<std::string> name, time_zone, team_name, team_number, team_available;
+};
+
+void print_network(const services::NetworkSummary& n) {
+  std::cout << n.slug << "  \"" << n.name << "\"  time zone " << n.time_zone << "\n";
+  for (const auto& contact : n.crisis_contacts) {
+    if (contact.value("id", "") != "local_crisis_team") continue;
+    const auto number = contact.value("number", "");
+    std::cout << "  local crisis team: " << contact.value("name", "") << ", "
+              << (number.empty() ? "no number yet (not shown to anyone)" : number);
+    if (const auto available = contact.value("available", ""); !available.empty()) std::cout << ", " << available;
+    std::cout << "\n";
+  }
+}
+
+int network_command(const core::Config& config, const std::string& verb, const NetworkCommand& cmd) {
+  quiet_command_log(config);
+  CommandServices command(config);
+  auto& services = command.services;
+  auto& networks = services.networks();
+  if (verb == "list") {
+    for (const auto& n : networks.list()) print_network(n);
+  } else {
+    services::NetworkSettings settings{cmd.name, cmd.time_zone, std::nullopt};
+    if (cmd.team_name || cmd.team_number || cmd.team_available) {
+      // Given parts replace the current ones; the rest stay as they are.
+      core::CrisisTeam team;
+      for (const auto& n : networks.list()) {
+        if (n.slug != cmd.slug) continue;
+        for (const auto& contact : n.crisis_contacts) {
+          if (contact.value("id", "") != "local_crisis_team") continue;
+          team = {contact.value("name", team.name), contact.value("number", ""), contact.value("available", "")};
+        }
+      }
+      if (cmd.team_name) team.name = *cmd.team_name;
+      if (cmd.team_number) team.number = *cmd.team_number;
+      if (cmd.team_available) team.available = *cmd.team_available;
+      settings.local_team = team;
+    }
+    const auto result = verb == "create" ? networks.create(cmd.slug, settings, cmd.reason) : networks.update(cmd.slug, settings, cmd.reason);
+    services.audit_written();
+    std::cout << (verb == "create" ? "created " : "updated ");
+    print_network(result);
+  }
+  command.close();
   return 0;
 }
 
@@ -403,6 +528,7 @@ int backup(const core::Config& config, const std::filesystem::path& to, std::opt
 
 // Refused while a server (or another restore) holds the data folder's lock.
 int restore(const core::Config& config, const std::filesystem::path& from) {
+  quiet_command_log(config);
   std::filesystem::create_directories(config.data_dir);
   std::filesystem::permissions(config.data_dir, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace);
   const core::DataDirLock data_dir_lock(config.data_dir, "restore");
@@ -434,6 +560,7 @@ int restore(const core::Config& config, const std::filesystem::path& from) {
 }
 
 int migrate(const core::Config& config) {
+  quiet_command_log(config);
   std::filesystem::create_directories(config.data_dir);
   const auto result = store::migrate_file(database_path(config));
   std::cout << "database " << database_path(config).string() << ": schema version " << result.from << " -> "
@@ -466,6 +593,31 @@ int main(int argc, char** argv) {
   invite_create_cmd->add_option("--role", invite_role, "member, carer, volunteer, peer_supporter, clinician or admin")->required();
   invite_create_cmd->add_option("--note", invite_note, "A note staff see in the invitation list");
   invite_cmd->require_subcommand(1);
+
+  auto* network_cmd = app.add_subcommand("network", "Set up the service's networks (works while the server runs; audited)");
+  network_cmd->require_subcommand(1);
+  CommonOptions network_opts;
+  NetworkCommand network_args;
+  std::string network_verb;
+  for (const char* verb : {"list", "create", "update"}) {
+    auto* sub = network_cmd->add_subcommand(verb, std::string(verb) == "list"     ? "Every network with its local crisis team"
+                                                  : std::string(verb) == "create" ? "A new network (a service's own community)"
+                                                                                  : "Change a network's name, time zone or local crisis team");
+    network_opts.add_to(*sub);
+    sub->callback([&network_verb, verb] { network_verb = verb; });
+    if (std::string(verb) == "list") continue;
+    sub->add_option("--slug", network_args.slug, "The network's address part: 2-40 of a-z, 0-9 and -; never changes")->required();
+    auto* name = sub->add_option("--name", network_args.name, "Its name as people see it (up to 80 characters)");
+    auto* zone = sub->add_option("--time-zone", network_args.time_zone, "IANA time zone of its office hours, e.g. Europe/London");
+    if (std::string(verb) == "create") {
+      name->required();
+      zone->required();
+    }
+    sub->add_option("--team-name", network_args.team_name, "Its local crisis team's name");
+    sub->add_option("--team-number", network_args.team_number, "The team's telephone number (shown on the urgent-help page once set)");
+    sub->add_option("--team-available", network_args.team_available, "When the team answers, e.g. \"24 hours, every day\"");
+    sub->add_option("--reason", network_args.reason, "Why, for the audit log");
+  }
 
   auto* backup_cmd = app.add_subcommand(
       "backup", "Copy the database (also while the server runs) with the online backup API and check the copy");
@@ -506,6 +658,7 @@ int main(int argc, char** argv) {
     if (*migrate_cmd) return migrate(migrate_opts.load());
     if (*invite_create_cmd) return invite_create(invite_opts.load(), invite_network, invite_role, invite_note);
     if (*audit_verify_cmd) return audit_verify(audit_opts.load());
+    if (*network_cmd) return network_command(network_opts.load(), network_verb, network_args);
     if (*backup_cmd) return backup(backup_opts.load(), backup_to, backup_keep);
     if (*restore_cmd) return restore(restore_opts.load(), restore_from);
     return serve((*serve_cmd ? serve_opts : root_opts).load());

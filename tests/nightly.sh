@@ -28,4 +28,5 @@ HARBOUR_CRASH_ROUNDS="$crash_rounds" python3 -u tests/hardening/crash_safety.py 
 echo "== nightly 3/3: hardening scripts (release build)"
 ctest --preset release -R '^Hardening\.' --output-on-failure 2>&1 | tee "$log_dir/hardening.log" | tail -n 3
 
+if [ "$(id -u)" = 0 ] && command -v qemu-system-x86_64 >/dev/null && command -v debootstrap >/dev/null; then echo "== nightly: the systemd units in a fresh Debian 12 machine (tests/deploy/vm)"; bash tests/deploy/vm/systemd_units.sh build/release/harbour 2>&1 | tee "$log_dir/systemd-units.log" | grep -E '^(== systemd units|FAIL)'; else echo "== nightly: systemd units in a machine skipped (needs root, qemu-system-x86, qemu-utils, debootstrap)"; fi
 echo "nightly: passed ($(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD))"

@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 preset="${HARBOUR_PRESET:-ci}"
 # The tests ThreadSanitizer runs: the unit tests of threaded parts, both stream layers, and every
 # integration test (each starts the TSan-built server and talks to it over real sockets).
-tsan_tests='^(Hub|OutboundQueue|StoreWriter|GenerationCache|WallTest|AuditLog|StoreBackup|BackupRestore|Password|CoalescingStreamTest|CoalescingComposedWrites|TlsSocketStreamTest|Accounts|DemoAccounts|Admin|DataRights|ContentFlow|ContentIsolation|HttpOverTls|HttpLimits|Lifecycle|ModerationActions|SafetyFlow|WallLive|WebSocket)\.'
+tsan_tests='^(Hub|OutboundQueue|StoreWriter|StoreWriterBatchObserver|MetricsRegistry|RequestMetrics|MetricsEndpoint|GenerationCache|WallTest|AuditLog|StoreBackup|BackupRestore|Password|CoalescingStreamTest|CoalescingComposedWrites|TlsSocketStreamTest|Accounts|DemoAccounts|Admin|DataRights|ContentFlow|ContentIsolation|HttpOverTls|HttpLimits|Lifecycle|ModerationActions|SafetyFlow|WallLive|WebSocket)\.'
 
 bash deploy/setup.sh --test --preset="$preset"
 

@@ -188,6 +188,14 @@ const std::vector<KeyDef>& key_defs() {
         });
     add("crisis.local_team_available", "", "When the local crisis team answers, e.g. \"24 hours, every day\".",
         [](Config& c, const std::string& v) { c.crisis_team.available = v; });
+    // Appended, not among the server.* keys: the fuzz seeds (tests/fuzz/seeds.py) pick keys by index.
+    add("metrics.listen", "",
+        "Optional plain-HTTP address of the Prometheus endpoint: GET /metrics (text format 0.0.4), /healthz and /readyz, "
+        "nothing else. No TLS and no sign-in: bind it to loopback or a management network only (e.g. 127.0.0.1:9464). "
+        "Empty: off.",
+        [](Config& c, const std::string& v) {
+          if (v.empty()) c.metrics_listen.reset(); else c.metrics_listen = parse_listen_address(v);
+        });
     return d;
   }();
   return defs;
@@ -301,6 +309,14 @@ Config load_config(const std::filesystem::path& file, const std::map<std::string
   }
   if (config.plain_http && config.redirect_listen) {
     throw ConfigError("server.redirect_listen", "has no use when server.plain_http is true");
+  }
+  // The same fixed address twice would fail at bind with a less helpful message (port 0 is a new
+  // free port each time, so it never clashes).
+  auto same = [](const ListenAddress& a, const std::optional<ListenAddress>& b) {
+    return b && a.port != 0 && a.port == b->port && a.host == b->host;
+  };
+  if (config.metrics_listen && (same(*config.metrics_listen, config.listen) || same(*config.metrics_listen, config.redirect_listen))) {
+    throw ConfigError("metrics.listen", "must not be the address of server.listen or server.redirect_listen");
   }
   return config;
 }

@@ -60,6 +60,7 @@ struct Config {
   std::filesystem::path data_dir = "data";
   ListenAddress listen{"127.0.0.1", 8443};
   std::optional<ListenAddress> redirect_listen;  // plain HTTP that only redirects to HTTPS
+  std::optional<ListenAddress> metrics_listen;   // plain HTTP serving only /metrics, /healthz, /readyz
   bool plain_http = false;                        // only behind a trusted TLS-terminating proxy
   std::string public_url;                         // e.g. https://harbour.example.nhs.uk
   std::filesystem::path tls_cert;                 // empty: self-signed in data_dir/tls

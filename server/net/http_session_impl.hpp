@@ -49,6 +49,7 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
   HttpSession(ServerContext& ctx, ConnectionLimiter::Slot slot, StreamArgs&&... args)
       : stream_(std::forward<StreamArgs>(args)...),
         ctx_(ctx),
+        open_count_(ctx.open_http),
         slot_(std::move(slot)),
         buffer_(ctx.config.limits.header_bytes + kReadChunk) {}
 
@@ -199,6 +200,10 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
   }
 
   void send_error(int status, std::string_view code, std::string_view message) {
+    // Counted by method and status like the App's own responses (a framing error may come before
+    // the method is known: "other").
+    const bool known = parser_ && parser_->is_header_done();
+    ctx_.app.count_refused(known ? http::parse_method(parser_->get().method_string()) : http::Method::Other, status);
     keep_alive_ = false;
     head_ = false;
     write_response(net_error(status, code, message, kTls));
@@ -306,6 +311,7 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
 
   Stream stream_;
   ServerContext& ctx_;
+  OpenCount open_count_;
   ConnectionLimiter::Slot slot_;
   beast::flat_buffer buffer_;  // bounded: header_bytes + kReadChunk
   std::size_t fold_scan_from_ = 0;

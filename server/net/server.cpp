@@ -2,6 +2,7 @@
 
 #include "core/clock.hpp"
 #include "core/log.hpp"
+#include "core/metrics.hpp"
 #include "http/app.hpp"
 #include "live/hub.hpp"
 #include "net/listener.hpp"
@@ -24,6 +25,12 @@ namespace harbour::net {
 
 namespace asio = boost::asio;
 
+// The metrics listener is for one scraper or two (Prometheus keeps one keep-alive connection per
+// target): a small cap of its own, so it can neither exhaust the main listener's nor be exhausted
+// by it.
+constexpr std::size_t kMetricsMaxConnections = 16;
+constexpr std::size_t kMetricsMaxConnectionsPerIp = 8;
+
 struct Server::Impl {
   Impl(const core::Config& config, const http::App& app, live::Hub& hub)
       : ctx(config, app, hub, std::make_shared<ConnectionLimiter>(config.limits.max_connections, config.limits.max_connections_per_ip)),
@@ -36,6 +43,8 @@ struct Server::Impl {
   // Declared before the io_context: destroying the io_context destroys pending handlers and so the
   // sessions they hold, whose destructors still use ctx.
   ServerContext ctx;
+  // The metrics listener's sessions: their own app, limiter and registry (null when it is off).
+  std::unique_ptr<ServerContext> metrics_ctx;
   std::optional<ReloadableTlsContext> tls;
   asio::io_context ioc;
   std::vector<std::shared_ptr<Listener>> listeners;
@@ -99,14 +108,21 @@ struct Server::Impl {
     heartbeat.cancel();
     for (auto& l : listeners) l->stop();
     ctx.registry.shutdown_all();
+    if (metrics_ctx) {
+      metrics_ctx->stopping = true;
+      metrics_ctx->registry.shutdown_all();
+    }
     drain_deadline = std::chrono::steady_clock::now() + ctx.config.limits.shutdown_grace;
     wait_for_drain();
   }
 
-  // Polls until every session has ended or the grace period is over, then stops the loop.
+  std::size_t open_sessions() const { return ctx.registry.size() + (metrics_ctx ? metrics_ctx->registry.size() : 0); }
+
+  // Polls until every session (of both contexts) has ended or the grace period is over, then
+  // stops the loop.
   void wait_for_drain() {
-    if (ctx.registry.size() == 0 || std::chrono::steady_clock::now() >= drain_deadline) {
-      core::log::info("shutdown_drained", {{"open_sessions", ctx.registry.size()}});
+    if (open_sessions() == 0 || std::chrono::steady_clock::now() >= drain_deadline) {
+      core::log::info("shutdown_drained", {{"open_sessions", open_sessions()}});
       ioc.stop();
       return;
     }
@@ -115,8 +131,13 @@ struct Server::Impl {
   }
 };
 
-Server::Server(const core::Config& config, const http::App& app, live::Hub& hub, const core::TlsFiles& tls)
+Server::Server(const core::Config& config, const http::App& app, live::Hub& hub, const core::TlsFiles& tls,
+               const http::App* metrics_app)
     : impl_(std::make_unique<Impl>(config, app, hub)) {
+  if (metrics_app != nullptr && config.metrics_listen) {
+    impl_->metrics_ctx = std::make_unique<ServerContext>(
+        config, *metrics_app, hub, std::make_shared<ConnectionLimiter>(kMetricsMaxConnections, kMetricsMaxConnectionsPerIp));
+  }
   if (!config.plain_http) {
     impl_->tls.emplace(tls.cert, tls.key);
     const auto s = describe_certificate(*impl_->tls->current());
@@ -140,7 +161,27 @@ BoundPorts Server::bind() {
     ports.redirect = redirect->bind(*c.redirect_listen);
     impl_->listeners.push_back(redirect);
   }
+  if (impl_->metrics_ctx) {
+    // Plain HTTP whatever the main listener speaks: an internal, management-only interface.
+    auto metrics = std::make_shared<Listener>(impl_->ioc, *impl_->metrics_ctx, ListenerKind::PlainHttp, nullptr);
+    ports.metrics = metrics->bind(*c.metrics_listen);
+    impl_->listeners.push_back(metrics);
+  }
   return ports;
+}
+
+void Server::register_metrics(core::metrics::Registry& registry) {
+  const ServerContext* ctx = &impl_->ctx;
+  registry.add_collector({{"harbour_open_connections",
+                           "Open connections of the main listener: http (HTTPS or plain HTTP sessions, from accept, TLS "
+                           "handshake included) and websocket.",
+                           core::metrics::Type::Gauge,
+                           {"kind"}}},
+                         [ctx] {
+                           return std::vector<std::vector<core::metrics::Sample>>{
+                               {{{"http"}, static_cast<double>(ctx->open_http.load(std::memory_order_relaxed))},
+                                {{"websocket"}, static_cast<double>(ctx->open_websockets.load(std::memory_order_relaxed))}}};
+                         });
 }
 
 void Server::run() {

@@ -7,6 +7,9 @@
 #include <cstdint>
 #include <memory>
 
+namespace harbour::core::metrics {
+class Registry;
+}
 namespace harbour::http {
 class App;
 }
@@ -19,12 +22,16 @@ namespace harbour::net {
 struct BoundPorts {
   std::uint16_t main = 0;      // HTTPS (or plain HTTP in plain mode)
   std::uint16_t redirect = 0;  // plain HTTP redirector, 0 when off
+  std::uint16_t metrics = 0;   // plain HTTP /metrics listener (metrics.listen), 0 when off
 };
 
 class Server {
  public:
   // `tls` is ignored in plain-HTTP mode. Logs tls_certificate (subject, expiry, fingerprint).
-  Server(const core::Config& config, const http::App& app, live::Hub& hub, const core::TlsFiles& tls);
+  // `metrics_app`: what the metrics.listen listener serves (plain HTTP, its own small connection
+  // cap, never TLS); nullptr, or metrics.listen empty, leaves that listener off.
+  Server(const core::Config& config, const http::App& app, live::Hub& hub, const core::TlsFiles& tls,
+         const http::App* metrics_app = nullptr);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -39,6 +46,11 @@ class Server {
   void run();
   // Starts the graceful shutdown from any thread.
   void request_stop();
+
+  // Adds the network's gauges (open HTTP(S) connections and WebSockets of the main listener) to
+  // `registry`. They read this server: expose them only while it exists (the metrics listener
+  // is part of it).
+  void register_metrics(core::metrics::Registry& registry);
 
  private:
   struct Impl;

@@ -31,6 +31,22 @@ struct ServerContext {
   std::atomic<bool> stopping{false};
   std::atomic<std::uint16_t> https_port{0};  // for redirects
   std::atomic<std::uint64_t> next_socket_id{1};
+  // Open sessions of each kind, for the open-connections gauges of /metrics. An HTTP session
+  // counts from accept (TLS handshake included) until it closes or becomes a WebSocket.
+  std::atomic<std::int64_t> open_http{0};
+  std::atomic<std::int64_t> open_websockets{0};
+};
+
+// Holds one count of an open session for as long as the session lives.
+class OpenCount {
+ public:
+  explicit OpenCount(std::atomic<std::int64_t>& count) noexcept : count_(count) { count_.fetch_add(1, std::memory_order_relaxed); }
+  ~OpenCount() { count_.fetch_sub(1, std::memory_order_relaxed); }
+  OpenCount(const OpenCount&) = delete;
+  OpenCount& operator=(const OpenCount&) = delete;
+
+ private:
+  std::atomic<std::int64_t>& count_;
 };
 
 }  // namespace harbour::net

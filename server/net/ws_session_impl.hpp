@@ -61,6 +61,7 @@ class WsSession : public live::Subscriber, public Closable, public std::enable_s
   WsSession(NextLayer stream, ServerContext& ctx, ConnectionLimiter::Slot slot, WsIdentity who)
       : ws_(std::move(stream)),
         ctx_(ctx),
+        open_count_(ctx.open_websockets),
         slot_(std::move(slot)),
         who_(who),
         expiry_(ws_.get_executor()),
@@ -348,6 +349,7 @@ class WsSession : public live::Subscriber, public Closable, public std::enable_s
   // Frames queued while a write is in flight leave together in the next one (coalescing_stream.hpp).
   websocket::stream<CoalescingStream<NextLayer>> ws_;
   ServerContext& ctx_;
+  OpenCount open_count_;
   ConnectionLimiter::Slot slot_;
   WsIdentity who_;
   asio::steady_timer expiry_;

@@ -6,6 +6,9 @@
 #include "store/database.hpp"
 #include "store/network_repo.hpp"
 
+#include <date/tz.h>
+#include <utf8proc.h>
+
 namespace harbour::services {
 
 bool valid_network_slug(std::string_view slug) noexcept {
@@ -15,6 +18,70 @@ bool valid_network_slug(std::string_view slug) noexcept {
   }
   return true;
 }
+
+namespace {
+
+core::AppError bad(const char* code, const std::string& message) {
+  return core::AppError(core::ErrorKind::BadRequest, code, message);
+}
+
+// Short, single-line operator text (names, availability): valid UTF-8 without control
+// characters, between min and max code points.
+bool plain_line(std::string_view text, std::size_t min_chars, std::size_t max_chars) {
+  std::size_t count = 0;
+  auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+  auto left = static_cast<utf8proc_ssize_t>(text.size());
+  while (left > 0) {
+    utf8proc_int32_t cp = 0;
+    const auto used = utf8proc_iterate(p, left, &cp);
+    if (used <= 0 || cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || cp == 0x2028 || cp == 0x2029) return false;
+    p += used;
+    left -= used;
+    ++count;
+  }
+  return count >= min_chars && count <= max_chars;
+}
+
+// A telephone number as people dial it: digits with spaces, hyphens, brackets or a leading +.
+bool phone_number(std::string_view text) {
+  if (text.size() > 30) return false;
+  int digits = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char ch = text[i];
+    if (ch >= '0' && ch <= '9') ++digits;
+    else if (!(ch == ' ' || ch == '-' || ch == '(' || ch == ')' || (ch == '+' && i == 0))) return false;
+  }
+  return digits >= 3;
+}
+
+void check_settings(const NetworkSettings& s) {
+  if (s.name && !plain_line(*s.name, 1, 80)) {
+    throw bad("invalid_network_name", "A network's name is 1 to 80 characters on one line.");
+  }
+  if (s.time_zone) {
+    try {
+      (void)date::locate_zone(*s.time_zone);
+    } catch (const std::exception&) {
+      throw bad("unknown_time_zone", "'" + *s.time_zone + "' is not a time zone of the tz database (e.g. Europe/London).");
+    }
+  }
+  if (s.local_team) {
+    const auto& t = *s.local_team;
+    if (!plain_line(t.name, 1, 80) || !plain_line(t.available, 0, 80) || (!t.number.empty() && !phone_number(t.number))) {
+      throw bad("invalid_crisis_team",
+                "The local crisis team needs a name (1 to 80 characters), a telephone number of digits, spaces,"
+                " hyphens or brackets (or none yet), and availability of up to 80 characters.");
+    }
+  }
+}
+
+NetworkSummary summary_of(const store::NetworkRow& row) {
+  auto contacts = nlohmann::json::parse(row.crisis_contacts_json, nullptr, false);
+  if (!contacts.is_array()) contacts = nlohmann::json::array();
+  return {row.slug, row.name, row.time_zone, std::move(contacts)};
+}
+
+}  // namespace
 
 NetworkSummary NetworkService::crisis_contacts(std::string_view slug) {
   if (!valid_network_slug(slug)) {
@@ -54,6 +121,101 @@ void NetworkService::configure_local_crisis_team(const core::CrisisTeam& team) {
     e.reason = "configuration: crisis.local_team_*";
     e.details = {{"name", team.name}, {"number", team.number}, {"available", team.available}};
     append_audit(c, e, now);
+  });
+}
+
+std::vector<NetworkSummary> NetworkService::list() {
+  const auto rows = db_.read([](store::Connection& c) { return store::list_networks(c); });
+  std::vector<NetworkSummary> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows) out.push_back(summary_of(row));
+  return out;
+}
+
+NetworkSummary NetworkService::create(std::string_view slug, const NetworkSettings& settings, std::string_view reason) {
+  if (!valid_network_slug(slug)) {
+    throw bad("invalid_network_slug", "A network's slug is 2 to 40 lowercase letters, digits and hyphens (it appears in addresses).");
+  }
+  if (!settings.name || !settings.time_zone) {
+    throw bad("invalid_network_name", "A new network needs a name and a time zone.");
+  }
+  check_settings(settings);
+  const auto now = std::chrono::system_clock::now();
+  return run_audited(db_, audit_written_, [&](store::Connection& c) {
+    if (store::find_network_by_slug(c, slug)) {
+      throw core::AppError(core::ErrorKind::Conflict, "network_exists", "There is already a network '" + std::string(slug) + "'.");
+    }
+    const auto base = store::find_network_by_slug(c, "default");
+    if (!base) throw core::AppError(core::ErrorKind::Internal, "no_default_network", "The default network is missing.");
+    // The national contacts are the same for every network; the local team is the network's own.
+    auto contacts = nlohmann::json::array();
+    for (const auto& contact : nlohmann::json::parse(base->crisis_contacts_json)) {
+      if (contact.value("id", "") != "local_crisis_team") contacts.push_back(contact);
+    }
+    const auto id = store::insert_network(c, slug, *settings.name, *settings.time_zone, contacts.dump());
+    const auto team = settings.local_team.value_or(core::CrisisTeam{});
+    store::set_local_crisis_team(c, slug, team.name, team.number, team.available);
+    store::copy_network_defaults(c, base->id, id);
+    AuditEntry e;
+    e.actor_role = "system";
+    e.action = "network.create";
+    e.target_type = "network";
+    e.target_id = std::string(slug);
+    e.network_id = id;
+    e.reason = std::string(reason);
+    e.details = {{"name", *settings.name}, {"time_zone", *settings.time_zone},
+                 {"local_team", {{"name", team.name}, {"number", team.number}, {"available", team.available}}}};
+    append_audit(c, e, now);
+    return summary_of(*store::find_network_by_slug(c, slug));
+  });
+}
+
+NetworkSummary NetworkService::update(std::string_view slug, const NetworkSettings& settings, std::string_view reason) {
+  if (!valid_network_slug(slug)) {
+    throw core::AppError(core::ErrorKind::NotFound, "network_not_found", "There is no network '" + std::string(slug) + "'.");
+  }
+  if (settings.local_team && slug == "default") {
+    // The configuration writes the default network's team at every start: a change made here
+    // would be undone silently by the next restart.
+    throw bad("invalid_crisis_team", "The default network's local crisis team comes from the configuration (crisis.local_team_*).");
+  }
+  check_settings(settings);
+  const auto now = std::chrono::system_clock::now();
+  return run_audited(db_, audit_written_, [&](store::Connection& c) {
+    const auto before = store::find_network_by_slug(c, slug);
+    if (!before) {
+      throw core::AppError(core::ErrorKind::NotFound, "network_not_found", "There is no network '" + std::string(slug) + "'.");
+    }
+    const auto name = settings.name.value_or(before->name);
+    const auto zone = settings.time_zone.value_or(before->time_zone);
+    if (name != before->name || zone != before->time_zone) {
+      store::update_network_name_and_zone(c, before->id, name, zone);
+      AuditEntry e;
+      e.actor_role = "system";
+      e.action = "network.update";
+      e.target_type = "network";
+      e.target_id = before->slug;
+      e.network_id = before->id;
+      e.reason = std::string(reason);
+      e.details = {{"name", {{"from", before->name}, {"to", name}}}, {"time_zone", {{"from", before->time_zone}, {"to", zone}}}};
+      append_audit(c, e, now);
+    }
+    if (settings.local_team) {
+      const auto& team = *settings.local_team;
+      store::set_local_crisis_team(c, slug, team.name, team.number, team.available);
+      if (store::find_network_by_slug(c, slug)->crisis_contacts_json != before->crisis_contacts_json) {
+        AuditEntry e;
+        e.actor_role = "system";
+        e.action = "network.crisis_contacts_update";
+        e.target_type = "network";
+        e.target_id = before->slug;
+        e.network_id = before->id;
+        e.reason = std::string(reason);
+        e.details = {{"name", team.name}, {"number", team.number}, {"available", team.available}};
+        append_audit(c, e, now);
+      }
+    }
+    return summary_of(*store::find_network_by_slug(c, slug));
   });
 }
 

@@ -6,8 +6,10 @@
 #include <nlohmann/json.hpp>
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace harbour::store {
 class Database;
@@ -25,6 +27,14 @@ struct NetworkSummary {
 // Slugs are lowercase letters, digits and hyphens, 2 to 40 characters.
 bool valid_network_slug(std::string_view slug) noexcept;
 
+// What an operator sets about a network (`harbour network create` / `update`). On update, an
+// empty optional leaves that setting as it is.
+struct NetworkSettings {
+  std::optional<std::string> name;        // 1 to 80 characters, no control characters
+  std::optional<std::string> time_zone;   // an IANA zone the tz database knows, e.g. Europe/London
+  std::optional<core::CrisisTeam> local_team;  // the network's own crisis team; number may be empty
+};
+
 class NetworkService {
  public:
   NetworkService(store::Database& db, std::function<void()> audit_written)
@@ -36,6 +46,21 @@ class NetworkService {
 
   // Writes the configured local crisis team into the default network (start-up).
   void configure_local_crisis_team(const core::CrisisTeam& team);
+
+  // Every network, oldest first, with every crisis contact (also those not shown yet because
+  // their number is empty), for the operator.
+  std::vector<NetworkSummary> list();
+
+  // A new network with the national crisis contacts of `default`, its own local crisis team
+  // (not shown until it has a number), version 1 of the default network's community guidelines
+  // and the default moderation policy; audited as network.create by the system, with `reason`.
+  // Name and time zone are required. 400 invalid_network_slug / invalid_network_name /
+  // unknown_time_zone / invalid_crisis_team, 409 network_exists. Nothing is written on an error.
+  NetworkSummary create(std::string_view slug, const NetworkSettings& settings, std::string_view reason);
+
+  // Changes name, time zone and local crisis team; audited as network.update and, when the
+  // contacts change, network.crisis_contacts_update. 404 network_not_found, 400 as create.
+  NetworkSummary update(std::string_view slug, const NetworkSettings& settings, std::string_view reason);
 
  private:
   store::Database& db_;

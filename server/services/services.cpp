@@ -58,7 +58,9 @@ Services::Services(store::Database& db, live::Hub& hub, const core::Clock& clock
   });
 }
 
-Services::~Services() {
+Services::~Services() { stop(); }
+
+void Services::stop() {
   // The writer outlives this object: it must stop calling into the feed first.
   db_.writer().set_commit_observer(nullptr);
   wall_feed_.stop();

@@ -50,6 +50,9 @@ class Services {
  public:
   Services(store::Database& db, live::Hub& hub, const core::Clock& clock, ServicesOptions options = {});
   ~Services();
+  // Stops the background work (the Wall feed's thread) that reads the database; the server calls
+  // it before closing the database, so a last tick never meets a closed one. Safe to call twice.
+  void stop();
   Services(const Services&) = delete;
   Services& operator=(const Services&) = delete;
 

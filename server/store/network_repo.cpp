@@ -87,4 +87,19 @@ std::int64_t insert_network(Connection& c, std::string_view slug, std::string_vi
   return id;
 }
 
+void update_network_name_and_zone(Connection& c, std::int64_t id, std::string_view name, std::string_view time_zone) {
+  c.prepare("UPDATE networks SET name = ?2, time_zone = ?3 WHERE id = ?1").bind(1, id).bind(2, name).bind(3, time_zone).run();
+  if (c.changes() == 0) throw DbError(SQLITE_NOTFOUND, "no network with id " + std::to_string(id));
+}
+
+void copy_network_defaults(Connection& c, std::int64_t from, std::int64_t to) {
+  c.prepare("INSERT INTO guidelines (network_id, version, body)"
+            " SELECT ?2, 1, body FROM guidelines WHERE network_id = ?1 ORDER BY version DESC LIMIT 1")
+      .bind(1, from)
+      .bind(2, to)
+      .run();
+  if (c.changes() == 0) throw DbError(SQLITE_NOTFOUND, "network " + std::to_string(from) + " has no guidelines to copy");
+  c.prepare("INSERT INTO moderation_policies (network_id) VALUES (?1) ON CONFLICT (network_id) DO NOTHING").bind(1, to).run();
+}
+
 }  // namespace harbour::store

@@ -35,4 +35,11 @@ void set_local_crisis_team(Connection& c, std::string_view slug, std::string_vie
 std::int64_t insert_network(Connection& c, std::string_view slug, std::string_view name, std::string_view time_zone,
                             std::string_view crisis_contacts_json);
 
+// Sets a network's name and time zone (the slug never changes: it is in every address).
+void update_network_name_and_zone(Connection& c, std::int64_t id, std::string_view name, std::string_view time_zone);
+
+// Gives a new network what the first migrations gave `default`: version 1 of the community
+// guidelines (the current text of `from`'s) and a moderation policy row with the defaults.
+void copy_network_defaults(Connection& c, std::int64_t from, std::int64_t to);
+
 }  // namespace harbour::store

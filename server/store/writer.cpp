@@ -290,6 +290,11 @@ void Writer::set_commit_observer(std::function<void()> observer) {
   commit_observer_ = observer ? std::make_shared<const std::function<void()>>(std::move(observer)) : nullptr;
 }
 
+void Writer::set_batch_observer(std::function<void(std::size_t)> observer) {
+  const std::lock_guard lock(mutex_);
+  batch_observer_ = observer ? std::make_shared<const std::function<void(std::size_t)>>(std::move(observer)) : nullptr;
+}
+
 void Writer::notify_commit(bool content, bool identity) noexcept {
   // Identity first: whoever sees the new generation() also sees the new identity_generation().
   if (identity) identity_generation_.fetch_add(1, std::memory_order_acq_rel);
@@ -315,6 +320,7 @@ void Writer::complete(std::size_t begin, std::size_t end, std::exception_ptr com
     if (!batch_[i].error) batch_[i].error = commit_error;
     if (batch_[i].error) ++failed;
   }
+  std::shared_ptr<const std::function<void(std::size_t)>> batch_observer;
   {
     // Before any Done runs, so whoever a Done wakes sees this batch in stats().
     const std::lock_guard lock(mutex_);
@@ -323,6 +329,14 @@ void Writer::complete(std::size_t begin, std::size_t end, std::exception_ptr com
     stats_.failed_jobs += failed;
     if (commit_error) stats_.failed_commits += 1;
     stats_.largest_batch = std::max(stats_.largest_batch, end - begin);
+    batch_observer = batch_observer_;
+  }
+  if (batch_observer) {
+    try {
+      (*batch_observer)(end - begin);
+    } catch (...) {
+      // An observer must not throw; if it does, the writer thread must survive for everyone else.
+    }
   }
   for (std::size_t i = begin; i < end; ++i) {
     Entry& entry = batch_[i];

@@ -110,6 +110,12 @@ class Writer {
   // quick (wake a thread, no more) and not throw. Set it once, at start-up; nullptr removes it.
   void set_commit_observer(std::function<void()> observer);
 
+  // Called on the writer thread once per transaction attempted (committed or not, as counted in
+  // Stats::batches) with its number of jobs, before their Done callbacks: the batch-size
+  // histogram of /metrics. Quick and non-throwing like the commit observer; set it once, at
+  // start-up; nullptr removes it.
+  void set_batch_observer(std::function<void(std::size_t jobs)> observer);
+
   // How many transactions with a Visible job have committed since start: moves after such a
   // COMMIT, before the observer runs. Read it BEFORE reading data to cache what was read
   // (core::GenerationCache): an entry is then never newer than its generation.
@@ -158,6 +164,7 @@ class Writer {
   std::atomic<std::chrono::steady_clock::rep> lock_wait_since_{0};
   Stats stats_;                // guarded by mutex_
   std::shared_ptr<const std::function<void()>> commit_observer_;  // guarded by mutex_
+  std::shared_ptr<const std::function<void(std::size_t)>> batch_observer_;  // guarded by mutex_
   std::atomic<std::uint64_t> generation_{0};
   std::atomic<std::uint64_t> identity_generation_{0};
   std::mutex stop_mutex_;      // serialises concurrent stop() calls around join()
