@@ -175,6 +175,11 @@ Computed compute(store::Connection& c, std::int64_t network_id, TimePoint now) {
 
 }  // namespace
 
+void load_time_zones() {
+  const auto* zone = date::locate_zone(kDefaultZone);
+  (void)zone->get_info(std::chrono::system_clock::now());
+}
+
 OfficeStatus office_status(store::Connection& c, std::int64_t network_id, TimePoint now) {
   auto computed = compute(c, network_id, now);
   return {computed.open, computed.next_change, std::move(computed.zone_name), std::move(computed.summary)};

@@ -26,6 +26,12 @@ struct OfficeStatus {
   std::string summary;
 };
 
+// Loads the IANA time zone database and the default zone once, on the calling thread. The date
+// library loads both lazily behind guards inside libdate-tz; doing it at start-up means a
+// missing tzdata fails the start (not the first request), and no request thread races the first
+// load (ThreadSanitizer cannot see the guards of that uninstrumented library).
+void load_time_zones();
+
 OfficeStatus office_status(store::Connection& c, std::int64_t network_id, TimePoint now);
 
 // The first opening at or after `now` (now itself when open); nullopt when no hours are set.

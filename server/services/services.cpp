@@ -4,6 +4,7 @@
 #include "core/log.hpp"
 #include "services/audit_anchor.hpp"
 #include "services/audit_log.hpp"
+#include "services/office_hours.hpp"
 #include "store/database.hpp"
 #include "store/personal_content_repo.hpp"
 #include "store/safety_records_repo.hpp"
@@ -39,6 +40,7 @@ Services::Services(store::Database& db, live::Hub& hub, const core::Clock& clock
             {static_cast<double>(options_.wall.member_messages_per_minute),
              static_cast<double>(options_.wall.staff_messages_per_minute)}),
       wall_feed_(db, hub, clock) {
+  load_time_zones();  // before any thread of ours can read office hours (office_hours.hpp)
   // The Wall's live feed follows every commit (wall_feed.hpp).
   wall_feed_.start();
   db_.writer().set_commit_observer([this] { wall_feed_.poke(); });
