@@ -346,32 +346,30 @@ std::string Registry::expose() const {
 
 // ---- text format -------------------------------------------------------------------------------
 
-std::string escape_label_value(std::string_view value) {
+namespace {
+// The text format escapes backslash and newline everywhere, and the double quote only inside
+// label values (HELP text is not quoted).
+std::string escape_text(std::string_view text, bool quoted) {
   std::string out;
-  out.reserve(value.size());
-  for (const char c : value) {
+  out.reserve(text.size());
+  for (const char c : text) {
     switch (c) {
       case '\\': out += "\\\\"; break;
-      case '"': out += "\\\""; break;
       case '\n': out += "\\n"; break;
+      case '"':
+        if (quoted) out += '\\';
+        out += c;
+        break;
       default: out += c;
     }
   }
   return out;
 }
+}  // namespace
 
-std::string escape_help(std::string_view help) {
-  std::string out;
-  out.reserve(help.size());
-  for (const char c : help) {
-    switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string escape_label_value(std::string_view value) { return escape_text(value, true); }
+
+std::string escape_help(std::string_view help) { return escape_text(help, false); }
 
 std::string format_value(double value) {
   if (std::isnan(value)) return "NaN";

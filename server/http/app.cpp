@@ -4,6 +4,11 @@
 
 namespace harbour::http {
 
+namespace {
+// Under /api nothing falls back to the web client's files: an unknown path there is a JSON 404.
+bool is_api_path(std::string_view path) noexcept { return path == "/api" || path.starts_with("/api/"); }
+}  // namespace
+
 App::App(Router router, std::vector<Middleware> chain, std::shared_ptr<const StaticFiles> static_files,
          Context prototype, core::WorkerPool* pool, AppOptions options)
     : router_(std::move(router)),
@@ -31,7 +36,7 @@ Response App::endpoint(Request& request, Context& context) const {
     r.headers.set("Allow", allow_header(match.allowed));
     return r;
   }
-  const bool api = request.path == "/api" || request.path.starts_with("/api/");
+  const bool api = is_api_path(request.path);
   const bool fallback = std::find(options_.no_fallback_paths.begin(), options_.no_fallback_paths.end(), request.path) ==
                         options_.no_fallback_paths.end();
   if (!api && fallback && static_files_) {
@@ -53,7 +58,7 @@ Response App::handle(Request& request) const {
 std::size_t App::metrics_slot(const Route* route, const Request& request) const noexcept {
   if (options_.metrics == nullptr) return 0;
   if (route != nullptr) return static_cast<std::size_t>(route - router_.routes().data());
-  const bool api = request.path == "/api" || request.path.starts_with("/api/");
+  const bool api = is_api_path(request.path);
   return api ? options_.metrics->unmatched_slot() : options_.metrics->static_slot();
 }
 

@@ -81,6 +81,34 @@ NetworkSummary summary_of(const store::NetworkRow& row) {
   return {row.slug, row.name, row.time_zone, std::move(contacts)};
 }
 
+nlohmann::json team_details(const core::CrisisTeam& team) {
+  return {{"name", team.name}, {"number", team.number}, {"available", team.available}};
+}
+
+// Network settings are changed by the operator (configuration or the `harbour network` command),
+// not by a signed-in person: recorded as the system's action, with the operator's reason.
+void audit_network(store::Connection& c, const char* action, const store::NetworkRow& network, std::string reason,
+                   nlohmann::json details, std::chrono::system_clock::time_point now) {
+  AuditEntry e;
+  e.actor_role = "system";
+  e.action = action;
+  e.target_type = "network";
+  e.target_id = network.slug;
+  e.network_id = network.id;
+  e.reason = std::move(reason);
+  e.details = std::move(details);
+  append_audit(c, e, now);
+}
+
+// Sets a network's local crisis team and audits it when the contacts people see changed.
+void set_local_team_audited(store::Connection& c, const store::NetworkRow& before, const core::CrisisTeam& team,
+                            std::string reason, std::chrono::system_clock::time_point now) {
+  store::set_local_crisis_team(c, before.slug, team.name, team.number, team.available);
+  const auto after = store::find_network_by_slug(c, before.slug);
+  if (!after || after->crisis_contacts_json == before.crisis_contacts_json) return;
+  audit_network(c, "network.crisis_contacts_update", *after, std::move(reason), team_details(team), now);
+}
+
 }  // namespace
 
 NetworkSummary NetworkService::crisis_contacts(std::string_view slug) {
@@ -108,19 +136,9 @@ void NetworkService::configure_local_crisis_team(const core::CrisisTeam& team) {
   const auto now = std::chrono::system_clock::now();
   run_audited(db_, audit_written_, [&](store::Connection& c) {
     const auto before = store::find_network_by_slug(c, "default");
-    store::set_local_crisis_team(c, "default", team.name, team.number, team.available);
-    const auto after = store::find_network_by_slug(c, "default");
-    if (!before || !after || before->crisis_contacts_json == after->crisis_contacts_json) return;
+    if (!before) return;
     // A configuration change that people in crisis will see: recorded like any staff action.
-    AuditEntry e;
-    e.actor_role = "system";
-    e.action = "network.crisis_contacts_update";
-    e.target_type = "network";
-    e.target_id = after->slug;
-    e.network_id = after->id;
-    e.reason = "configuration: crisis.local_team_*";
-    e.details = {{"name", team.name}, {"number", team.number}, {"available", team.available}};
-    append_audit(c, e, now);
+    set_local_team_audited(c, *before, team, "configuration: crisis.local_team_*", now);
   });
 }
 
@@ -156,17 +174,10 @@ NetworkSummary NetworkService::create(std::string_view slug, const NetworkSettin
     const auto team = settings.local_team.value_or(core::CrisisTeam{});
     store::set_local_crisis_team(c, slug, team.name, team.number, team.available);
     store::copy_network_defaults(c, base->id, id);
-    AuditEntry e;
-    e.actor_role = "system";
-    e.action = "network.create";
-    e.target_type = "network";
-    e.target_id = std::string(slug);
-    e.network_id = id;
-    e.reason = std::string(reason);
-    e.details = {{"name", *settings.name}, {"time_zone", *settings.time_zone},
-                 {"local_team", {{"name", team.name}, {"number", team.number}, {"available", team.available}}}};
-    append_audit(c, e, now);
-    return summary_of(*store::find_network_by_slug(c, slug));
+    const auto created = store::find_network_by_slug(c, slug);
+    audit_network(c, "network.create", *created, std::string(reason),
+                  {{"name", *settings.name}, {"time_zone", *settings.time_zone}, {"local_team", team_details(team)}}, now);
+    return summary_of(*created);
   });
 }
 
@@ -190,31 +201,11 @@ NetworkSummary NetworkService::update(std::string_view slug, const NetworkSettin
     const auto zone = settings.time_zone.value_or(before->time_zone);
     if (name != before->name || zone != before->time_zone) {
       store::update_network_name_and_zone(c, before->id, name, zone);
-      AuditEntry e;
-      e.actor_role = "system";
-      e.action = "network.update";
-      e.target_type = "network";
-      e.target_id = before->slug;
-      e.network_id = before->id;
-      e.reason = std::string(reason);
-      e.details = {{"name", {{"from", before->name}, {"to", name}}}, {"time_zone", {{"from", before->time_zone}, {"to", zone}}}};
-      append_audit(c, e, now);
+      audit_network(c, "network.update", *before, std::string(reason),
+                    {{"name", {{"from", before->name}, {"to", name}}}, {"time_zone", {{"from", before->time_zone}, {"to", zone}}}},
+                    now);
     }
-    if (settings.local_team) {
-      const auto& team = *settings.local_team;
-      store::set_local_crisis_team(c, slug, team.name, team.number, team.available);
-      if (store::find_network_by_slug(c, slug)->crisis_contacts_json != before->crisis_contacts_json) {
-        AuditEntry e;
-        e.actor_role = "system";
-        e.action = "network.crisis_contacts_update";
-        e.target_type = "network";
-        e.target_id = before->slug;
-        e.network_id = before->id;
-        e.reason = std::string(reason);
-        e.details = {{"name", team.name}, {"number", team.number}, {"available", team.available}};
-        append_audit(c, e, now);
-      }
-    }
+    if (settings.local_team) set_local_team_audited(c, *before, *settings.local_team, std::string(reason), now);
     return summary_of(*store::find_network_by_slug(c, slug));
   });
 }
