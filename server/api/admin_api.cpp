@@ -1,6 +1,7 @@
 // Administration: people (list, details, suspend, restore, roles) and the audit log. Every
 // decision is the AdminService's (require_admin: an admin with a completed second factor).
 #include "api/json_body.hpp"
+#include "api/json_values.hpp"
 #include "api/params.hpp"
 #include "api/request_meta.hpp"
 #include "api/routes.hpp"
@@ -33,8 +34,6 @@ std::optional<std::string> text_query(const http::Request& req, std::string_view
   return text;
 }
 
-json or_null(const std::string& s) { return s.empty() ? json() : json(s); }
-
 json membership_json(const services::UserMembership& m) {
   return {{"network", {{"slug", m.network_slug}, {"name", m.network_name}}}, {"role", m.role}, {"active", m.active}};
 }
@@ -54,7 +53,7 @@ json audit_row_json(const services::AuditRow& r, const services::AuditPage& page
   json actor_id = nullptr, actor_pseudonym = nullptr;
   if (r.actor_id) {
     actor_id = *r.actor_id;
-    if (const auto name = page.actor_names.find(*r.actor_id); name != page.actor_names.end()) actor_pseudonym = or_null(name->second);
+    if (const auto name = page.actor_names.find(*r.actor_id); name != page.actor_names.end()) actor_pseudonym = null_if_empty(name->second);
   }
   json network = nullptr;
   if (r.network_id) {
@@ -65,16 +64,16 @@ json audit_row_json(const services::AuditRow& r, const services::AuditPage& page
           {"at", r.at},
           {"actor_id", actor_id},
           {"actor_pseudonym", actor_pseudonym},  // as the account is called now
-          {"actor_role", or_null(r.actor_role)},
+          {"actor_role", null_if_empty(r.actor_role)},
           {"action", r.action},
-          {"target_type", or_null(r.target_type)},
-          {"target_id", or_null(r.target_id)},
+          {"target_type", null_if_empty(r.target_type)},
+          {"target_id", null_if_empty(r.target_id)},
           {"network", network},
           {"network_id", r.network_id ? json(*r.network_id) : json()},
-          {"reason", or_null(r.reason)},
+          {"reason", null_if_empty(r.reason)},
           {"outcome", r.outcome},
-          {"session_ref", or_null(r.session_hash)},
-          {"ip_ref", or_null(r.ip_hash)},
+          {"session_ref", null_if_empty(r.session_hash)},
+          {"ip_ref", null_if_empty(r.ip_hash)},
           {"details", r.details},
           {"hash", r.hash_hex}};
 }
@@ -100,8 +99,8 @@ void add_admin_routes(http::Router& router) {
     const auto d = ctx.svc().admin().user_details(ctx.principal.get(), meta_of(ctx), id_param(req, "id"));
     json sign_ins = json::array();
     for (const auto& s : d.recent_sign_ins) {
-      sign_ins.push_back({{"audit_id", s.audit_id}, {"at", s.at}, {"outcome", s.outcome}, {"reason", or_null(s.reason)},
-                          {"ip_ref", or_null(s.ip_ref)}});
+      sign_ins.push_back({{"audit_id", s.audit_id}, {"at", s.at}, {"outcome", s.outcome}, {"reason", null_if_empty(s.reason)},
+                          {"ip_ref", null_if_empty(s.ip_ref)}});
     }
     // One object with everything, so a client can show what it does not know generically.
     auto user = user_json(d.user);
@@ -159,7 +158,7 @@ void add_admin_routes(http::Router& router) {
       out["verification"] = {{"ok", v->ok},
                              {"rows_checked", v->rows_checked},
                              {"first_bad_id", v->first_bad_id ? json(*v->first_bad_id) : json()},
-                             {"problem", or_null(v->problem)},
+                             {"problem", null_if_empty(v->problem)},
                              {"head_hash", v->head_hash_hex}};
     }
     return http::Response::json(200, out);

@@ -2,8 +2,9 @@
 // (Carers do not read blogs, so this network has forums and resources only.)
 #include "services/demo_community_data.hpp"
 
-namespace harbour::services::demo {
-namespace {
+// Each community's tables sit in a namespace of their own: they share their names (kStaff,
+// kPosts, ...) with the other communities' files, which a unity build compiles together.
+namespace harbour::services::demo::carers_network {
 
 // demo_seed.cpp gives the demo staff keys to 'default' only, so this network has staff of its own.
 constexpr StaffSlot kStaff[] = {
@@ -287,9 +288,12 @@ If poor sleep goes on for several weeks, talk to your GP.)md",
      "https://www.samaritans.org", "urgent support", "everyone", "", ago(27)},
 };
 
-}  // namespace
+}  // namespace harbour::services::demo::carers_network
+
+namespace harbour::services::demo {
 
 const NetworkContent& carers_content() {
+  using namespace carers_network;
   static const NetworkContent content{"carers", kStaff, kPeople, kCategories, kPosts, kResources};
   return content;
 }

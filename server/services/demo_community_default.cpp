@@ -2,8 +2,9 @@
 // or counselling for depression, keeping well afterwards, and a corner for their families.
 #include "services/demo_community_data.hpp"
 
-namespace harbour::services::demo {
-namespace {
+// Each community's tables sit in a namespace of their own: they share their names (kStaff,
+// kPosts, ...) with the other communities' files, which a unity build compiles together.
+namespace harbour::services::demo::default_network {
 
 constexpr StaffSlot kStaff[] = {
     {"@clinician", "clinician", "Demo Clinician", "Steady Oak"},
@@ -519,9 +520,12 @@ If you are worried that they are not safe, use the **Need urgent help?** link at
      "https://www.cruse.org.uk", "grief", "everyone", "bereavement", ago(25)},
 };
 
-}  // namespace
+}  // namespace harbour::services::demo::default_network
+
+namespace harbour::services::demo {
 
 const NetworkContent& default_content() {
+  using namespace default_network;
   static const NetworkContent content{"default", kStaff, kPeople, kCategories, kPosts, kResources};
   return content;
 }

@@ -2,8 +2,9 @@
 // year after birth. A smaller set than the other two networks.
 #include "services/demo_community_data.hpp"
 
-namespace harbour::services::demo {
-namespace {
+// Each community's tables sit in a namespace of their own: they share their names (kStaff,
+// kPosts, ...) with the other communities' files, which a unity build compiles together.
+namespace harbour::services::demo::perinatal_network {
 
 constexpr StaffSlot kStaff[] = {
     {"@clinician", "clinician", nullptr, "Soft Rain"},
@@ -121,9 +122,12 @@ If you feel low or anxious for more than two weeks, talk to your health visitor,
      "https://www.samaritans.org", "urgent support", "everyone", "", ago(25)},
 };
 
-}  // namespace
+}  // namespace harbour::services::demo::perinatal_network
+
+namespace harbour::services::demo {
 
 const NetworkContent& perinatal_content() {
+  using namespace perinatal_network;
   static const NetworkContent content{"perinatal", kStaff, kPeople, kCategories, kPosts, kResources};
   return content;
 }

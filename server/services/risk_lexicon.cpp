@@ -39,8 +39,6 @@ bool term_matches(const CompiledTerm& c, const PhraseText& text) {
   return false;
 }
 
-int rank(std::string_view tier) { return tier == "urgent" ? 2 : tier == "concern" ? 1 : 0; }
-
 // Urgent terms are tried first, so the answer is the highest tier whatever the order given.
 std::optional<RiskMatch> first_match(std::initializer_list<std::span<const CompiledTerm>> lists,
                                      std::string_view title, std::string_view body) {
@@ -49,7 +47,7 @@ std::optional<RiskMatch> first_match(std::initializer_list<std::span<const Compi
   for (const int wanted : {2, 1}) {
     for (const auto terms : lists) {
       for (const auto& c : terms) {
-        if (rank(c.term->tier) != wanted) continue;
+        if (risk_tier_rank(c.term->tier) != wanted) continue;
         if (term_matches(c, t) || term_matches(c, b)) return RiskMatch{c.term->tier, c.term->phrase};
       }
     }
@@ -78,6 +76,8 @@ const std::vector<CompiledTerm>& compiled_built_ins() {
 
 }  // namespace
 
+int risk_tier_rank(std::string_view tier) { return tier == "urgent" ? 2 : tier == "concern" ? 1 : 0; }
+
 bool exception_covers_phrase(std::string_view phrase, std::string_view exception) {
   return PhraseText(exception).contains(phrase_words(phrase));
 }
@@ -94,7 +94,7 @@ std::vector<RiskTerm> parse_risk_lexicon(std::string_view text) {
     };
     const auto fields = split(line, '\t');
     if (fields.size() < 2 || fields.size() > 3) fail("expected tier<TAB>phrase[<TAB>exceptions]");
-    if (rank(fields[0]) == 0) fail("the tier is urgent or concern");
+    if (risk_tier_rank(fields[0]) == 0) fail("the tier is urgent or concern");
     RiskTerm t{std::string(fields[0]), std::string(fields[1]), {}};
     if (!is_plain_phrase(t.phrase)) fail("the phrase must be words separated by spaces");
     if (fields.size() == 3) {

@@ -46,6 +46,9 @@ std::span<const RiskTerm> built_in_risk_terms();
 std::optional<RiskMatch> match_risk_terms(std::span<const RiskTerm> terms, std::string_view title,
                                           std::string_view body);
 
+// How serious a tier is: urgent 2, concern 1, anything else 0 (not a tier).
+int risk_tier_rank(std::string_view tier);
+
 // Whether `exception` holds an occurrence of `phrase` (an exception that does not can never
 // apply, so it is refused where it is written).
 bool exception_covers_phrase(std::string_view phrase, std::string_view exception);

@@ -27,8 +27,6 @@ AppError term_not_found() {
   return AppError(ErrorKind::NotFound, "risk_term_not_found", "There is no risk phrase with that number.");
 }
 
-int rank(std::string_view tier) { return tier == "urgent" ? 2 : tier == "concern" ? 1 : 0; }
-
 // Two phrases are one entry when their words match (case and apostrophes aside), as matching
 // sees them.
 std::string match_key(std::string_view phrase) {
@@ -135,12 +133,12 @@ RiskTermEntry RiskTermService::add(const Principal* who, const RequestMeta& meta
                                    std::string_view raw_phrase, std::string_view tier,
                                    const std::vector<std::string>& raw_exceptions) {
   const auto network_id = risk_network(db_, who, network_slug);
-  if (rank(tier) == 0) throw AppError(ErrorKind::BadRequest, "invalid_tier", "Choose a tier: concern or urgent.");
+  if (risk_tier_rank(tier) == 0) throw AppError(ErrorKind::BadRequest, "invalid_tier", "Choose a tier: concern or urgent.");
   const auto phrase = checked_phrase(raw_phrase);
   const auto exceptions = checked_exceptions(phrase, raw_exceptions);
   const auto key = match_key(phrase);
   for (const auto& t : built_in_risk_terms()) {
-    if (match_key(t.phrase) == key && rank(t.tier) >= rank(tier)) {
+    if (match_key(t.phrase) == key && risk_tier_rank(t.tier) >= risk_tier_rank(tier)) {
       throw AppError(ErrorKind::Conflict, "term_built_in",
                      "The built-in list already has that phrase at this tier or higher.");
     }

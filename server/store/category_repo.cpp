@@ -12,14 +12,14 @@ namespace {
     " (SELECT max(p.last_activity_at) FROM posts p WHERE p.category_id = c.id AND p.kind = 'topic' AND p.state = 'published')" \
     " FROM categories c"
 
-CategoryRow read_row(Statement& s) {
+CategoryRow read_category(Statement& s) {
   return {s.column_int64(0), s.column_int64(1), s.column_text(2), s.column_text(3), s.column_int64(4),
           s.column_int64(5), s.column_int64(6), s.column_int64(7), s.column_optional_text(8)};
 }
 
 std::optional<CategoryRow> one(Statement& s) {
   std::optional<CategoryRow> row;
-  if (s.step()) row = read_row(s);
+  if (s.step()) row = read_category(s);
   s.reset();
   return row;
 }
@@ -59,7 +59,7 @@ std::optional<CategoryRow> find_category_by_name(Connection& c, std::int64_t net
 std::vector<CategoryRow> list_categories(Connection& c, std::int64_t network_id) {
   Statement& s = c.prepare(CATEGORY_SELECT " WHERE c.network_id = ?1 ORDER BY c.position, c.id").bind(1, network_id);
   std::vector<CategoryRow> rows;
-  while (s.step()) rows.push_back(read_row(s));
+  while (s.step()) rows.push_back(read_category(s));
   return rows;
 }
 

@@ -4,14 +4,14 @@
 
 namespace harbour::store {
 
-// The columns read_row() expects; adjacent literals, so every statement is still one literal.
+// The columns read_invitation() expects; adjacent literals, so every statement is still one literal.
 #define INVITATION_SELECT                                                                          \
   "SELECT i.id, i.network_id, n.slug, n.name, i.role, i.note, i.created_by, coalesce(u.pseudonym, '')," \
   " i.created_at, i.expires_at, i.used_at, i.revoked_at"                                             \
   " FROM invitations i JOIN networks n ON n.id = i.network_id LEFT JOIN users u ON u.id = i.created_by"
 namespace {
 
-InvitationRow read_row(Statement& s) {
+InvitationRow read_invitation(Statement& s) {
   InvitationRow r;
   r.id = s.column_int64(0);
   r.network_id = s.column_int64(1);
@@ -48,7 +48,7 @@ std::optional<InvitationRow> find_invitation_by_hash(Connection& c, std::string_
       " WHERE i.token_hash = ?1");
   s.bind(1, token_hash);
   std::optional<InvitationRow> row;
-  if (s.step()) row = read_row(s);
+  if (s.step()) row = read_invitation(s);
   s.reset();
   return row;
 }
@@ -59,7 +59,7 @@ std::optional<InvitationRow> find_invitation(Connection& c, std::int64_t id) {
       " WHERE i.id = ?1");
   s.bind(1, id);
   std::optional<InvitationRow> row;
-  if (s.step()) row = read_row(s);
+  if (s.step()) row = read_invitation(s);
   s.reset();
   return row;
 }
@@ -70,7 +70,7 @@ std::vector<InvitationRow> list_invitations(Connection& c, std::int64_t network_
       " WHERE i.network_id = ?1 AND i.id < ?2 ORDER BY i.id DESC LIMIT ?3");
   s.bind(1, network_id).bind(2, before_id).bind(3, limit);
   std::vector<InvitationRow> rows;
-  while (s.step()) rows.push_back(read_row(s));
+  while (s.step()) rows.push_back(read_invitation(s));
   return rows;
 }
 

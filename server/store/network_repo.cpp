@@ -8,7 +8,7 @@
 namespace harbour::store {
 namespace {
 
-NetworkRow read_row(Statement& s) {
+NetworkRow read_network(Statement& s) {
   return NetworkRow{s.column_int64(0), s.column_text(1), s.column_text(2), s.column_text(3), s.column_text(4)};
 }
 
@@ -29,7 +29,7 @@ std::optional<NetworkRow> find_network_by_slug(Connection& c, std::string_view s
   Statement& s = c.prepare("SELECT id, slug, name, time_zone, crisis_contacts FROM networks WHERE slug = ?1");
   s.bind(1, slug);
   std::optional<NetworkRow> row;
-  if (s.step()) row = read_row(s);
+  if (s.step()) row = read_network(s);
   s.reset();
   return row;
 }
@@ -37,7 +37,7 @@ std::optional<NetworkRow> find_network_by_slug(Connection& c, std::string_view s
 std::vector<NetworkRow> list_networks(Connection& c) {
   Statement& s = c.prepare("SELECT id, slug, name, time_zone, crisis_contacts FROM networks ORDER BY id");
   std::vector<NetworkRow> rows;
-  while (s.step()) rows.push_back(read_row(s));
+  while (s.step()) rows.push_back(read_network(s));
   return rows;
 }
 

@@ -41,7 +41,7 @@ bool has_muted(Connection& c, std::int64_t user_id, std::int64_t other) {
   " LEFT JOIN categories cat ON cat.id = p.category_id"                                                   \
   " LEFT JOIN users a ON a.id = n.actor_id "
 
-NotificationRow read_row(Statement& s) {
+NotificationRow read_notification(Statement& s) {
   NotificationRow r;
   r.id = s.column_int64(0);
   r.user_id = s.column_int64(1);
@@ -100,7 +100,7 @@ std::vector<NotificationRow> list_notifications(Connection& c, std::int64_t user
   Statement& s = c.prepare(NOTIFICATION_SELECT "WHERE n.user_id = ?1 AND n.id < ?2 ORDER BY n.id DESC LIMIT ?3");
   s.bind(1, user_id).bind(2, before_id).bind(3, limit);
   std::vector<NotificationRow> rows;
-  while (s.step()) rows.push_back(read_row(s));
+  while (s.step()) rows.push_back(read_notification(s));
   return rows;
 }
 
@@ -108,7 +108,7 @@ std::optional<NotificationRow> find_notification(Connection& c, std::int64_t id)
   Statement& s = c.prepare(NOTIFICATION_SELECT "WHERE n.id = ?1");
   s.bind(1, id);
   std::optional<NotificationRow> row;
-  if (s.step()) row = read_row(s);
+  if (s.step()) row = read_notification(s);
   s.reset();
   return row;
 }

@@ -13,7 +13,7 @@ namespace {
   " p.last_child_id, p.last_activity_at, p.created_at, p.published_at, p.edited_at"                       \
   " FROM posts p JOIN users u ON u.id = p.author_id "
 
-PostRow read_row(Statement& s) {
+PostRow read_post(Statement& s) {
   PostRow r;
   r.id = s.column_int64(0);
   r.network_id = s.column_int64(1);
@@ -41,7 +41,7 @@ PostRow read_row(Statement& s) {
 
 std::vector<PostRow> all_rows(Statement& s) {
   std::vector<PostRow> rows;
-  while (s.step()) rows.push_back(read_row(s));
+  while (s.step()) rows.push_back(read_post(s));
   return rows;
 }
 
@@ -134,7 +134,7 @@ std::optional<PostRow> find_post(Connection& c, std::int64_t id) {
   Statement& s = c.prepare(POST_SELECT "WHERE p.id = ?1");
   s.bind(1, id);
   std::optional<PostRow> row;
-  if (s.step()) row = read_row(s);
+  if (s.step()) row = read_post(s);
   s.reset();
   return row;
 }

@@ -10,7 +10,7 @@ namespace harbour::store {
 namespace {
 
 // Columns in the order of the SELECT lists below.
-ResourceRow read_row(Statement& s) {
+ResourceRow read_resource(Statement& s) {
   ResourceRow r;
   r.id = s.column_int64(0);
   r.network_id = s.column_int64(1);
@@ -99,7 +99,7 @@ std::optional<ResourceRow> find_resource(Connection& c, std::int64_t id) {
       " FROM resources r JOIN networks n ON n.id = r.network_id WHERE r.id = ?1");
   s.bind(1, id);
   std::optional<ResourceRow> out;
-  if (s.step()) out = read_row(s);
+  if (s.step()) out = read_resource(s);
   s.reset();
   return out;
 }
@@ -118,7 +118,7 @@ std::vector<ResourceRow> list_resources(Connection& c, const ResourceListQuery& 
       " ORDER BY r.updated_at DESC, r.id DESC LIMIT ?5");
   s.bind(1, q.network_id).bind(2, q.kind).bind(3, q.topic).bind(4, q.audience).bind(5, q.limit);
   std::vector<ResourceRow> rows;
-  while (s.step()) rows.push_back(read_row(s));
+  while (s.step()) rows.push_back(read_resource(s));
   return rows;
 }
 

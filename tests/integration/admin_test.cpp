@@ -26,7 +26,7 @@ using nlohmann::json;
 
 namespace {
 
-struct Session {
+struct UserSession {
   std::string cookie;  // "__Host-harbour_session=..."
   std::string csrf;
   std::int64_t user_id = 0;
@@ -50,7 +50,7 @@ class AdminFixture : public ::testing::Test {
 
   HttpsClient& c() { return *client_; }
 
-  std::map<std::string, std::string> json_headers(const Session* s = nullptr) {
+  std::map<std::string, std::string> json_headers(const UserSession* s = nullptr) {
     std::map<std::string, std::string> h = {{"Content-Type", "application/json"},
                                             {"Origin", "https://127.0.0.1:" + std::to_string(server_->port())}};
     if (s) {
@@ -59,9 +59,9 @@ class AdminFixture : public ::testing::Test {
     }
     return h;
   }
-  std::map<std::string, std::string> cookie_of(const Session& s) { return {{"Cookie", s.cookie}}; }
+  std::map<std::string, std::string> cookie_of(const UserSession& s) { return {{"Cookie", s.cookie}}; }
 
-  static Session session_of(const HttpReply& r) {
+  static UserSession session_of(const HttpReply& r) {
     const auto set = r.header("set-cookie");
     const auto body = json::parse(r.body);
     return {set.substr(0, set.find(';')), body.value("csrf_token", ""), body["user"].value("id", std::int64_t{0})};
@@ -82,14 +82,14 @@ class AdminFixture : public ::testing::Test {
   }
 
   // The first-start admin invitation, redeemed.
-  Session register_admin(const std::string& pseudonym = "Pat Keeper") {
+  UserSession register_admin(const std::string& pseudonym = "Pat Keeper") {
     auto r = register_with(invitation_token(first_invitation_link(server_->stdout_text())), pseudonym);
     EXPECT_EQ(r.status, 201) << r.body;
     return session_of(r);
   }
 
   // Enrols TOTP with the manual key and confirms it with a code computed here, as an app would.
-  void complete_second_factor(const Session& s) {
+  void complete_second_factor(const UserSession& s) {
     auto enrol = c().request("POST", "/api/v1/account/totp/enrol", "{}", json_headers(&s));
     ASSERT_EQ(enrol.status, 200) << enrol.body;
     manual_key_ = json::parse(enrol.body)["manual_key"].get<std::string>();
@@ -101,33 +101,33 @@ class AdminFixture : public ::testing::Test {
     recovery_codes_ = json::parse(confirm.body)["recovery_codes"].get<std::vector<std::string>>();
   }
 
-  Session ready_admin() {
+  UserSession ready_admin() {
     auto admin = register_admin();
     complete_second_factor(admin);
     return admin;
   }
 
   // An invitation issued by a ready admin through the API.
-  std::string invite(const Session& admin, const std::string& role = "member") {
+  std::string invite(const UserSession& admin, const std::string& role = "member") {
     auto r = c().request("POST", "/api/v1/networks/default/invitations", json{{"role", role}}.dump(), json_headers(&admin));
     EXPECT_EQ(r.status, 201) << r.body;
     return invitation_token(json::parse(r.body).value("link", ""));
   }
 
-  Session register_member(const Session& admin, const std::string& pseudonym, const std::string& role = "member") {
+  UserSession register_member(const UserSession& admin, const std::string& pseudonym, const std::string& role = "member") {
     auto r = register_with(invite(admin, role), pseudonym);
     EXPECT_EQ(r.status, 201) << r.body;
     return session_of(r);
   }
 
   // GET /api/v1/session answers {"user":null} for a session that has ended.
-  bool signed_in(const Session& s) {
+  bool signed_in(const UserSession& s) {
     auto r = c().request("GET", "/api/v1/session", "", cookie_of(s));
     return r.status == 200 && !json::parse(r.body)["user"].is_null();
   }
 
   // A live socket of this session, past its hello.
-  std::unique_ptr<WssClient> open_socket(const Session& s) {
+  std::unique_ptr<WssClient> open_socket(const UserSession& s) {
     auto ws = std::make_unique<WssClient>(server_->port(), TlsOptions{.ca_file = server_->ca_file().string()});
     EXPECT_EQ(ws->connect("/ws", "https://127.0.0.1:" + std::to_string(server_->port()), s.cookie), 101);
     for (int i = 0; i < 20; ++i) {
@@ -145,7 +145,7 @@ class AdminFixture : public ::testing::Test {
     return ws.close_info() ? ws.close_info()->code : 0;
   }
 
-  json get_json(const Session& s, const std::string& target, int expect_status = 200) {
+  json get_json(const UserSession& s, const std::string& target, int expect_status = 200) {
     auto r = c().request("GET", target, "", cookie_of(s));
     EXPECT_EQ(r.status, expect_status) << target << ": " << r.body;
     return json::parse(r.body, nullptr, false);

@@ -3,6 +3,7 @@
 // rejection carries its reason and an edit resubmits without losing the old text, replies notify
 // until the replier is muted, reactions, drafts, hostile input and refused watched words.
 #include "content_client.hpp"
+#include "json_checks.hpp"
 #include "server_process.hpp"
 
 #include <gtest/gtest.h>
@@ -19,14 +20,6 @@ using namespace harbour::test;
 using nlohmann::json;
 
 namespace {
-
-bool has_id(const json& list, std::int64_t id) {
-  return list.is_array() && std::any_of(list.begin(), list.end(), [&](const json& o) { return o.value("id", std::int64_t{0}) == id; });
-}
-
-json topic_body(const std::string& title, const std::string& body) {
-  return {{"title", title}, {"body", body}, {"content_notes", json::array()}};
-}
 
 // Notifications of one kind about one post.
 std::vector<json> notifications_about(Person& p, const std::string& kind, std::int64_t post_id) {

@@ -3,6 +3,7 @@
 // network a carer sees carers' spaces and resources but nothing of a members-only space.
 // The server runs with --demo, which adds the 'perinatal' and 'carers' networks (with content).
 #include "content_client.hpp"
+#include "json_checks.hpp"
 #include "server_process.hpp"
 
 #include <gtest/gtest.h>
@@ -21,10 +22,6 @@ namespace {
 
 // A word no demo text holds, so finding it means finding what the test wrote.
 constexpr const char* kSecretWord = "zephyrquill";
-
-bool has_id(const json& list, std::int64_t id) {
-  return list.is_array() && std::any_of(list.begin(), list.end(), [&](const json& o) { return o.value("id", std::int64_t{0}) == id; });
-}
 
 // A search result of this type ("topic", "resource", …) and id: ids of posts and resources overlap.
 bool has_result(const json& results, const std::string& type, std::int64_t id) {

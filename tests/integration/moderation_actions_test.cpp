@@ -8,6 +8,7 @@
 // Each test starts its own server: start-up and a handful of accounts (staff enrol TOTP) take a
 // few hundred milliseconds, so tests stay independent at little cost.
 #include "content_client.hpp"
+#include "json_checks.hpp"
 #include "server_process.hpp"
 
 #include "services/office_hours.hpp"
@@ -29,22 +30,6 @@ using nlohmann::json;
 namespace services = harbour::services;
 
 namespace {
-
-json topic_body(const std::string& title, const std::string& body) {
-  return {{"title", title}, {"body", body}, {"content_notes", json::array()}};
-}
-
-bool contains(const json& list, const std::string& value) {
-  return list.is_array() && std::find(list.begin(), list.end(), json(value)) != list.end();
-}
-
-std::string id_text(std::int64_t id) { return std::to_string(id); }
-
-std::chrono::system_clock::time_point instant(const json& text) {
-  const auto t = services::parse_instant(text.get<std::string>());
-  EXPECT_TRUE(t.has_value()) << text;
-  return t.value_or(std::chrono::system_clock::time_point{});
-}
 
 class ModerationActions : public ::testing::Test {
  protected:

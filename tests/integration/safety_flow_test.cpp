@@ -6,6 +6,7 @@
 // Each test starts its own server: start-up and a handful of accounts (staff enrol TOTP) take a
 // few hundred milliseconds, so tests stay independent at little cost.
 #include "content_client.hpp"
+#include "json_checks.hpp"
 #include "server_process.hpp"
 
 #include "core/clock.hpp"
@@ -29,21 +30,6 @@ namespace services = harbour::services;
 namespace core = harbour::core;
 
 namespace {
-
-json topic_body(const std::string& title, const std::string& body) {
-  return {{"title", title}, {"body", body}, {"content_notes", json::array()}};
-}
-
-bool contains(const json& list, const std::string& value) {
-  return list.is_array() && std::find(list.begin(), list.end(), json(value)) != list.end();
-}
-
-
-std::chrono::system_clock::time_point instant(const json& text) {
-  const auto t = services::parse_instant(text.get<std::string>());
-  EXPECT_TRUE(t.has_value()) << text;
-  return t.value_or(std::chrono::system_clock::time_point{});
-}
 
 class SafetyFlow : public ::testing::Test {
  protected:

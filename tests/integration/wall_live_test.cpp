@@ -14,6 +14,7 @@
 // (X-Forwarded-For): registration allows ten at once per address, and the fan-out needs twenty.
 #include "content_client.hpp"
 #include "invitation_links.hpp"
+#include "json_checks.hpp"
 #include "server_process.hpp"
 #include "tls_client.hpp"
 
@@ -64,8 +65,6 @@ const std::string kWall = "/api/v1/networks/default/wall";
 const std::string kWallMessages = kWall + "/messages";
 
 std::string origin_of(const ServerProcess& s) { return "https://127.0.0.1:" + std::to_string(s.port()); }
-std::string id_text(std::int64_t id) { return std::to_string(id); }
-
 std::chrono::milliseconds left_until(Clock::time_point until) {
   return std::max(std::chrono::milliseconds(0), std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()));
 }
@@ -403,7 +402,6 @@ std::string text_of_length(std::size_t n, const std::string& seed = "Calm water 
   if (out.back() == ' ') out.back() = '.';
   return out;
 }
-
 
 class WallLive : public ::testing::Test {
  protected:

@@ -3,6 +3,7 @@
 #include <stdlib.h>  // mkdtemp (POSIX)
 
 #include <cerrno>
+#include <set>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -22,6 +23,12 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
   std::error_code ignored;
   std::filesystem::remove_all(path_, ignored);
+}
+
+std::set<std::string> names_in(const std::filesystem::path& folder) {
+  std::set<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) names.insert(entry.path().filename().string());
+  return names;
 }
 
 }  // namespace harbour::test

@@ -2,6 +2,8 @@
 // A fresh directory under /tmp for one test (databases, certificates ...), removed with
 // everything in it when the TempDir goes out of scope.
 #include <filesystem>
+#include <set>
+#include <string>
 #include <string_view>
 
 namespace harbour::test {
@@ -20,5 +22,8 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// The names of the entries of a folder (files and folders, not recursive), sorted.
+std::set<std::string> names_in(const std::filesystem::path& folder);
 
 }  // namespace harbour::test

@@ -12,6 +12,7 @@
 #include "store/connection.hpp"
 #include "store/database.hpp"
 #include "store/network_repo.hpp"
+#include "support/fixed_time.hpp"
 #include "support/service_fixtures.hpp"
 #include "support/temp_dir.hpp"
 
@@ -161,7 +162,7 @@ TEST(AnonymityGuard, HugeOrStrangeInputIsHandled) {
 
 // ---- The content check -------------------------------------------------------------------------
 
-constexpr const char* kNow = "2026-03-01T10:00:00.000Z";
+using harbour::test::kNow;
 
 class ContentCheckTest : public ::testing::Test {
  protected:

@@ -48,12 +48,6 @@ void write_bytes(const std::filesystem::path& file, const std::string& bytes) {
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
-std::set<std::string> names_in(const std::filesystem::path& folder) {
-  std::set<std::string> names;
-  for (const auto& entry : std::filesystem::directory_iterator(folder)) names.insert(entry.path().filename().string());
-  return names;
-}
-
 std::int64_t scalar(store::Connection& c, store::Sql sql) {
   auto& s = c.prepare(sql);
   const auto value = s.step() ? s.column_int64(0) : -1;
@@ -131,8 +125,8 @@ TEST(StoreBackup, CopyWhileTheWriterCommitsHoldsEveryRowCommittedBeforeItAndChec
   struct stat st {};
   ASSERT_EQ(::stat(target.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
-  EXPECT_EQ(names_in(dir.path()).count("copy.db-wal"), 0u);
-  for (const auto& name : names_in(dir.path())) EXPECT_EQ(name.find(".tmp-"), std::string::npos) << name;
+  EXPECT_EQ(test::names_in(dir.path()).count("copy.db-wal"), 0u);
+  for (const auto& name : test::names_in(dir.path())) EXPECT_EQ(name.find(".tmp-"), std::string::npos) << name;
 
   auto copy = store::Connection::open(target, Mode::ReadOnly);
   EXPECT_EQ(store::integrity_problems(copy), "");
@@ -201,7 +195,7 @@ class BackupRestore : public ::testing::Test {
   // -wal holds anything).
   std::map<std::string, std::string> folder_bytes() {
     std::map<std::string, std::string> out;
-    for (const auto& name : names_in(data_dir())) {
+    for (const auto& name : test::names_in(data_dir())) {
       const auto bytes = read_bytes(data_dir() / name);
       out[name] = std::to_string(bytes.size()) + " bytes, hash " + std::to_string(std::hash<std::string>{}(bytes));
     }

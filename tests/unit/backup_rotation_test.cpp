@@ -23,12 +23,6 @@ void touch(const fs::path& file, const std::string& content = "backup") {
   std::ofstream(file, std::ios::binary | std::ios::trunc) << content;
 }
 
-std::set<std::string> names_in(const fs::path& folder) {
-  std::set<std::string> names;
-  for (const auto& e : fs::directory_iterator(folder)) names.insert(e.path().filename().string());
-  return names;
-}
-
 std::vector<std::string> file_names(const std::vector<fs::path>& files) {
   std::vector<std::string> names;
   for (const auto& f : files) names.push_back(f.filename().string());
@@ -72,7 +66,7 @@ TEST(BackupRotation, KeepsTheNewestByNameAndTouchesNothingElse) {
   std::set<std::string> expected = others;
   expected.insert({"harbour-20261123T190000Z.db", "harbour-20261123T180000Z.db", "harbour-20261123T170000Z.db",
                    "harbour-20190101T000000Z.db", "harbour-20180101T000000Z.db"});
-  EXPECT_EQ(names_in(dir.path()), expected);
+  EXPECT_EQ(test::names_in(dir.path()), expected);
   EXPECT_TRUE(fs::is_directory(dir.file("harbour-20190101T000000Z.db")));
   EXPECT_TRUE(fs::is_symlink(dir.file("harbour-20180101T000000Z.db")));
 }
@@ -84,7 +78,7 @@ TEST(BackupRotation, FewerBackupsThanKeepDeletesNothing) {
   const auto report = services::prune_backups(dir.path(), 48);
   EXPECT_EQ(report.kept.size(), 2u);
   EXPECT_TRUE(report.removed.empty());
-  EXPECT_EQ(names_in(dir.path()).size(), 2u);
+  EXPECT_EQ(test::names_in(dir.path()).size(), 2u);
 
   // Exactly `keep`: still nothing goes; one more: the oldest goes.
   const auto exact = services::prune_backups(dir.path(), 2);
@@ -99,7 +93,7 @@ TEST(BackupRotation, KeepOneLeavesOnlyTheNewest) {
   for (int hour = 10; hour < 20; ++hour) touch(dir.file("harbour-20261123T" + std::to_string(hour) + "0000Z.db"));
   const auto report = services::prune_backups(dir.path(), 1);
   EXPECT_EQ(report.removed.size(), 9u);
-  EXPECT_EQ(names_in(dir.path()), std::set<std::string>{"harbour-20261123T190000Z.db"});
+  EXPECT_EQ(test::names_in(dir.path()), std::set<std::string>{"harbour-20261123T190000Z.db"});
 }
 
 TEST(BackupRotation, RefusesToKeepNoneAndAMissingFolder) {

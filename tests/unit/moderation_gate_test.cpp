@@ -10,6 +10,7 @@
 #include "store/network_repo.hpp"
 #include "store/post_repo.hpp"
 #include "support/database_fixture.hpp"
+#include "support/fixed_time.hpp"
 
 #include <gtest/gtest.h>
 
@@ -25,7 +26,7 @@ using Outcome = services::GateDecision::Outcome;
 
 namespace {
 
-constexpr const char* kNow = "2026-03-01T10:00:00.000Z";
+using harbour::test::kNow;
 
 class ModerationGate : public test::DatabaseTest {
  protected:

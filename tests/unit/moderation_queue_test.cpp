@@ -18,6 +18,7 @@
 #include "store/post_repo.hpp"
 #include "store/silence_repo.hpp"
 #include "support/database_fixture.hpp"
+#include "support/fixed_time.hpp"
 #include "support/service_fixtures.hpp"
 
 #include <gtest/gtest.h>
@@ -38,7 +39,7 @@ using services::Role;
 
 namespace {
 
-constexpr const char* kNow = "2026-03-01T10:00:00.000Z";
+using harbour::test::kNow;
 
 std::string message_of(const std::function<void()>& f) {
   try {

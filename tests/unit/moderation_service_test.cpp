@@ -14,6 +14,7 @@
 #include "store/network_repo.hpp"
 #include "store/post_repo.hpp"
 #include "support/database_fixture.hpp"
+#include "support/fixed_time.hpp"
 #include "support/service_fixtures.hpp"
 
 #include <gtest/gtest.h>
@@ -29,7 +30,7 @@ using services::Role;
 
 namespace {
 
-constexpr const char* kNow = "2026-03-01T10:00:00.000Z";
+using harbour::test::kNow;
 
 struct NotificationRow {
   std::int64_t user_id;

@@ -15,6 +15,7 @@
 #include "store/network_repo.hpp"
 #include "store/risk_terms_repo.hpp"
 #include "support/database_fixture.hpp"
+#include "support/fixed_time.hpp"
 #include "support/service_fixtures.hpp"
 
 #include <gtest/gtest.h>
@@ -218,7 +219,7 @@ TEST(RiskLexicon, TitleAndBodyAreSearchedApart) {
 
 // ---- A network's additions and the service --------------------------------------------------
 
-constexpr const char* kNow = "2026-03-01T10:00:00.000Z";
+using harbour::test::kNow;
 
 class RiskTermsTest : public test::DatabaseTest {
  protected:

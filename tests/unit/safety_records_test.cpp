@@ -22,7 +22,7 @@ using nlohmann::json;
 
 namespace {
 
-constexpr const char* kNow = "2026-03-04T10:00:00.000Z";
+constexpr const char* kRecordedAt = "2026-03-04T10:00:00.000Z";
 
 class SafetyRecords : public test::DatabaseTest {
  protected:
@@ -30,32 +30,32 @@ class SafetyRecords : public test::DatabaseTest {
     db_ = std::make_unique<store::Database>(store::Database::Options{.path = dir_.path() / "harbour.db", .max_readers = 2});
     write([&](store::Connection& c) {
       net_ = store::find_network_by_slug(c, "default")->id;
-      member_ = store::insert_user(c, "Quiet River", "quiet river", "x", false, kNow);
-      other_ = store::insert_user(c, "Calm Sea", "calm sea", "x", false, kNow);
-      clinician_ = store::insert_user(c, "Staff Alder", "staff alder", "x", false, kNow);
-      c.prepare("INSERT INTO categories (network_id, name, created_at) VALUES (?1, 'General', ?2)").bind(1, net_).bind(2, kNow).run();
+      member_ = store::insert_user(c, "Quiet River", "quiet river", "x", false, kRecordedAt);
+      other_ = store::insert_user(c, "Calm Sea", "calm sea", "x", false, kRecordedAt);
+      clinician_ = store::insert_user(c, "Staff Alder", "staff alder", "x", false, kRecordedAt);
+      c.prepare("INSERT INTO categories (network_id, name, created_at) VALUES (?1, 'General', ?2)").bind(1, net_).bind(2, kRecordedAt).run();
       const auto category = c.last_insert_rowid();
       post_ = store::insert_post(c, {.network_id = net_, .kind = "topic", .author_id = other_, .author_role = "member",
                                      .category_id = category, .parent_id = std::nullopt, .title = "Sleep",
                                      .body = "How do you sleep?", .content_notes = "", .state = "published"},
-                                 kNow);
+                                 kRecordedAt);
       c.prepare("INSERT INTO reports (network_id, post_id, reporter_id, reason, note, created_at) VALUES (?1, ?2, ?3, 'unkind', 'My note about it', ?4)")
-          .bind(1, net_).bind(2, post_).bind(3, member_).bind(4, kNow).run();
+          .bind(1, net_).bind(2, post_).bind(3, member_).bind(4, kRecordedAt).run();
       c.prepare("INSERT INTO staff_messages (network_id, user_id, author_id, author_role, body, created_at) VALUES (?1, ?2, ?3, 'clinician', 'Checking in with you', ?4)")
-          .bind(1, net_).bind(2, member_).bind(3, clinician_).bind(4, kNow).run();
+          .bind(1, net_).bind(2, member_).bind(3, clinician_).bind(4, kRecordedAt).run();
       c.prepare("INSERT INTO silences (network_id, user_id, until, reason, created_by, created_at) VALUES (?1, ?2, '2026-03-05T10:00:00.000Z', 'A day to cool off', ?3, ?4)")
-          .bind(1, net_).bind(2, member_).bind(3, clinician_).bind(4, kNow).run();
+          .bind(1, net_).bind(2, member_).bind(3, clinician_).bind(4, kRecordedAt).run();
       c.prepare("INSERT INTO member_notes (network_id, user_id, author_id, body, created_at) VALUES (?1, ?2, ?3, 'Low mood this week', ?4)")
-          .bind(1, net_).bind(2, member_).bind(3, clinician_).bind(4, kNow).run();
+          .bind(1, net_).bind(2, member_).bind(3, clinician_).bind(4, kRecordedAt).run();
       store::NewCase k{.network_id = net_, .member_id = member_, .post_id = post_, .tier = "concern", .matched = std::nullopt,
-                       .opened_at = kNow, .due_at = kNow};
+                       .opened_at = kRecordedAt, .due_at = kRecordedAt};
       member_case_ = store::insert_case(c, k);
       k.member_id = other_;
       owned_case_ = store::insert_case(c, k);
       c.prepare("UPDATE safeguarding_cases SET owner_id = ?1 WHERE id IN (?2, ?3)").bind(1, clinician_).bind(2, member_case_).bind(3, owned_case_).run();
       c.prepare("INSERT INTO rota_shifts (network_id, user_id, starts_at, ends_at, created_at) VALUES (?1, ?2, '2026-03-01T09:00:00.000Z', '2026-03-01T17:00:00.000Z', ?3),"
                 " (?1, ?2, '2026-03-09T09:00:00.000Z', '2026-03-09T17:00:00.000Z', ?3)")
-          .bind(1, net_).bind(2, clinician_).bind(3, kNow).run();
+          .bind(1, net_).bind(2, clinician_).bind(3, kRecordedAt).run();
     });
   }
 
@@ -97,7 +97,7 @@ TEST_F(SafetyRecords, TheDownloadHoldsWhatTheMemberWasToldButNotStaffRecords) {
 }
 
 TEST_F(SafetyRecords, ErasingAMemberRemovesWhatWasTheirsAndKeepsClinicalRecords) {
-  const auto counts = write([&](store::Connection& c) { return store::erase_safety_records(c, member_, kNow); });
+  const auto counts = write([&](store::Connection& c) { return store::erase_safety_records(c, member_, kRecordedAt); });
   EXPECT_EQ(counts["staff_messages"], 1);
   EXPECT_EQ(counts["silences"], 1);
   EXPECT_EQ(counts["report_notes_blanked"], 1);
@@ -113,9 +113,9 @@ TEST_F(SafetyRecords, ErasingAMemberRemovesWhatWasTheirsAndKeepsClinicalRecords)
 
 TEST_F(SafetyRecords, ErasingAClinicianLeavesNoOpenCaseWithoutSomeoneToPickItUp) {
   write([&](store::Connection& c) {
-    c.prepare("UPDATE safeguarding_cases SET state = 'closed', closed_at = ?2, outcome = 'Done' WHERE id = ?1").bind(1, member_case_).bind(2, kNow).run();
+    c.prepare("UPDATE safeguarding_cases SET state = 'closed', closed_at = ?2, outcome = 'Done' WHERE id = ?1").bind(1, member_case_).bind(2, kRecordedAt).run();
   });
-  const auto counts = write([&](store::Connection& c) { return store::erase_safety_records(c, clinician_, kNow); });
+  const auto counts = write([&](store::Connection& c) { return store::erase_safety_records(c, clinician_, kRecordedAt); });
   EXPECT_EQ(counts["cases_unowned"], 1);
   EXPECT_EQ(counts["rota_shifts"], 1);  // the shift to come; the past one stays on the record
   EXPECT_EQ(count("SELECT count(*) FROM rota_shifts"), 1);

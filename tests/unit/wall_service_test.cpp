@@ -17,6 +17,7 @@
 #include "store/office_hours_repo.hpp"
 #include "store/post_repo.hpp"
 #include "support/database_fixture.hpp"
+#include "support/fixed_time.hpp"
 #include "support/service_fixtures.hpp"
 
 #include <gtest/gtest.h>
@@ -38,7 +39,7 @@ using services::Role;
 
 namespace {
 
-constexpr const char* kNow = "2026-03-01T10:00:00.000Z";
+using harbour::test::kNow;
 
 class Inbox final : public live::Subscriber {
  public:
