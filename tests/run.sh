@@ -7,7 +7,7 @@
 #   HARBOUR_PRESET=debug bash tests/run.sh    another CMake preset (default: ci)
 #   HARBOUR_SANITIZERS=0 bash tests/run.sh    skip the ASan/UBSan and TSan passes and the fuzzing
 #                                             (they triple the build time)
-#   HARBOUR_FUZZ=0 bash tests/run.sh          skip only the fuzzing (60 s per libFuzzer target)
+#   HARBOUR_FUZZ=0 bash tests/run.sh          skip only the fuzzing (30 s per libFuzzer target; HARBOUR_FUZZ_SECONDS)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 preset="${HARBOUR_PRESET:-ci}"
@@ -34,8 +34,8 @@ if [ "${HARBOUR_SANITIZERS:-1}" = 1 ]; then
   # The same build holds the libFuzzer targets (tests/fuzz): the committed regressions and seeds ran
   # in ctest above; now each target explores from its corpus for a minute.
   if [ "${HARBOUR_FUZZ:-1}" = 1 ]; then
-    echo "== fuzzing (libFuzzer, ASan + UBSan, clang-14): ${HARBOUR_FUZZ_SECONDS:-60} s per target"
-    HARBOUR_FUZZ_PRESET=asan-ubsan bash tests/fuzz/run.sh "${HARBOUR_FUZZ_SECONDS:-60}"
+    echo "== fuzzing (libFuzzer, ASan + UBSan, clang-14): ${HARBOUR_FUZZ_SECONDS:-30} s per target"
+    HARBOUR_FUZZ_PRESET=asan-ubsan bash tests/fuzz/run.sh "${HARBOUR_FUZZ_SECONDS:-30}"
   fi
   # ThreadSanitizer on everything with threads: the writer, the hub, the worker pool, the stream
   # layers, and the real server (io threads, workers, writer) under the integration tests. A race

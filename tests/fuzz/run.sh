@@ -3,7 +3,7 @@
 # crash input (tests/fuzz/regressions/<target>/) and seed (corpus/<target>/) through its target,
 # then fuzzes each target for N seconds, one after the other, from a copy of its corpus.
 #
-#   bash tests/fuzz/run.sh            60 s per target (CI)
+#   bash tests/fuzz/run.sh            60 s per target (tests/run.sh, so CI, passes 30)
 #   bash tests/fuzz/run.sh 1800       nightly: 30 min per target; figures to tests/fuzz/results/latest.md
 #   bash tests/fuzz/run.sh 60 markdown parsers     only these targets
 #   HARBOUR_FUZZ_RECORD=1 bash tests/fuzz/run.sh   write results/latest.md for a short run too
