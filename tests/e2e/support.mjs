@@ -418,6 +418,11 @@ export async function signIn(page, url, pseudonym, password, { key = null, wait 
     await page.locator('#code').waitFor(WAIT);
     await page.fill('#code', totp(key));
     await page.click('#two-step-form button[type="submit"]');
+    // The header shows the name from the password step on, so waiting for it alone let a test go
+    // on while the code's request was still in flight, and its next page.goto could cut it off
+    // (seen in CI: a volunteer's /forums answered "second step needed"). Done means the header
+    // says so.
+    await page.locator('#header-two-step', { hasText: 'Two-step sign-in: on' }).waitFor(WAIT);
   }
   if (wait === 'none') return;
   await page.locator('#header-pseudonym', { hasText: pseudonym }).waitFor(WAIT);
