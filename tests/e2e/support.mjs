@@ -420,8 +420,8 @@ export async function signIn(page, url, pseudonym, password, { key = null, wait 
     await page.click('#two-step-form button[type="submit"]');
     // The header shows the name from the password step on, so waiting for it alone let a test go
     // on while the code's request was still in flight, and its next page.goto could cut it off
-    // (seen in CI: a volunteer's /forums answered "second step needed"). Done means the header
-    // says so.
+    // (the likely cause of a CI run where a volunteer's /forums never showed its categories).
+    // Done means the header says so.
     await page.locator('#header-two-step', { hasText: 'Two-step sign-in: on' }).waitFor(WAIT);
   }
   if (wait === 'none') return;
